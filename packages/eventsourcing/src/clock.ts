@@ -1,0 +1,33 @@
+/** Returns the current instant as an ISO-8601 UTC string with milliseconds. */
+export type Clock = () => string;
+
+/** Wall-clock time. Infrastructure only: the domain core takes a `Clock` instead. */
+export const systemClock: Clock = () => new Date().toISOString();
+
+export interface ManualClock {
+  readonly now: Clock;
+  /** Moves time forward (or back, with a negative amount). */
+  advance(ms: number): void;
+  set(iso: string): void;
+}
+
+/** A clock that only moves when told to: for tests and deterministic generators. */
+export function manualClock(startIso: string, autoAdvanceMs = 0): ManualClock {
+  let current = Date.parse(startIso);
+  if (!Number.isFinite(current)) throw new TypeError(`manualClock: not an ISO-8601 instant: ${startIso}`);
+  return {
+    now() {
+      const iso = new Date(current).toISOString();
+      current += autoAdvanceMs;
+      return iso;
+    },
+    advance(ms) {
+      current += ms;
+    },
+    set(iso) {
+      const next = Date.parse(iso);
+      if (!Number.isFinite(next)) throw new TypeError(`manualClock.set: not an ISO-8601 instant: ${iso}`);
+      current = next;
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { eventEnvelopeSchema, isIsoTimestamp, isWellFormedNewEvent, newEventSchema, streamCategory } from './envelope.js';
+
+const validNewEvent = {
+  eventId: '0192f3a0-0000-7000-8000-000000000001',
+  type: 'LeadCaptured',
+  occurredAt: '2026-03-02T01:30:00.000Z',
+  data: { a: 1 },
+  metadata: { commandId: 'c-1', correlationId: 'c-1', causationId: 'c-1', actorId: 'rep-7' },
+};
+
+describe('timestamps', () => {
+  it('accepts exactly what toISOString writes', () => {
+    fc.assert(
+      fc.property(fc.date({ min: new Date('0001-01-01T00:00:00.000Z'), max: new Date('9999-12-31T23:59:59.999Z'), noInvalidDate: true }), (d) => {
+        expect(isIsoTimestamp(d.toISOString())).toBe(true);
+      }),
+    );
+  });
+  it.each(['2026-02-30T00:00:00.000Z', '2026-03-02T01:30:00Z', '2026-03-02T01:30:00.000+08:00', '2026-03-02 01:30:00.000Z', '2026-13-01T00:00:00.000Z', 42, null])(
+    'rejects %s',
+    (v) => expect(isIsoTimestamp(v)).toBe(false),
+  );
+});
+
+describe('new event checks', () => {
+  // Mutations of a valid event, to explore the border between valid and invalid.
+  const mutated = fc.record({
+    eventId: fc.oneof(fc.uuid(), fc.constantFrom('', 'x', '0192F3A0-0000-7000-8000-000000000001', '0192f3a0-0000-0000-8000-000000000001'), fc.integer()),
+    type: fc.oneof(fc.constantFrom('A', 'LeadCaptured', 'a.b:c-d_e', '1x', '', 'has space', 'x'.repeat(201)), fc.string()),
+    schemaVersion: fc.option(fc.oneof(fc.integer({ min: -2, max: 3 }), fc.constantFrom(1.5, 1_000_000, 1_000_001, Number.NaN)), { nil: undefined }),
+    occurredAt: fc.oneof(fc.constantFrom(validNewEvent.occurredAt, '2026-02-30T00:00:00.000Z', 'yesterday'), fc.date({ noInvalidDate: true }).map((d) => d.toISOString())),
+    recordedAt: fc.option(fc.constantFrom(validNewEvent.occurredAt, 'nope'), { nil: undefined }),
+    data: fc.jsonValue(),
+    metadata: fc.oneof(
+      fc.record({ commandId: fc.string({ maxLength: 3 }), correlationId: fc.constant('x'), causationId: fc.constant('x'), actorId: fc.oneof(fc.constant('a'), fc.constant('a'.repeat(513))) }),
+      fc.constantFrom(null, [], 'meta', { commandId: 'c' }),
+    ),
+    extra: fc.option(fc.constant(1), { nil: undefined }),
+  }).map(({ extra, schemaVersion, recordedAt, ...rest }) => ({
+    ...rest,
+    ...(schemaVersion === undefined ? {} : { schemaVersion }),
+    ...(recordedAt === undefined ? {} : { recordedAt }),
+    ...(extra === undefined ? {} : { extra }),
+  }));
+
+  it('the hot-path check agrees with the zod schema', () => {
+    fc.assert(
+      fc.property(mutated, (e) => {
+        expect(isWellFormedNewEvent(e)).toBe(newEventSchema.safeParse(e).success);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(isWellFormedNewEvent(validNewEvent)).toBe(true);
+  });
+});
+
+describe('envelope schema', () => {
+  it('holds exactly the interchange fields', () => {
+    const envelope = {
+      ...validNewEvent,
+      streamId: 'opportunity-1',
+      streamVersion: 0,
+      schemaVersion: 1,
+      recordedAt: validNewEvent.occurredAt,
+      prevHash: '0'.repeat(64),
+      hash: 'a'.repeat(64),
+    };
+    expect(eventEnvelopeSchema.safeParse(envelope).success).toBe(true);
+    const withPosition = eventEnvelopeSchema.safeParse({ ...envelope, position: 1 });
+    expect(withPosition.success).toBe(false);
+    expect(eventEnvelopeSchema.safeParse({ ...envelope, hash: 'A'.repeat(64) }).success).toBe(false);
+  });
+
+  it('stream category is what comes before the first dash', () => {
+    expect(streamCategory('customer-0192f3a0-0000-7000-8000-0000000000aa')).toBe('customer');
+    expect(streamCategory('plain')).toBe('plain');
+  });
+});

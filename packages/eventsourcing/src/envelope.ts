@@ -1,0 +1,172 @@
+import { z } from 'zod';
+import type { JsonValue } from './json.js';
+
+/**
+ * Who and what caused an event. The four named fields are required; a host
+ * app may add its own JSON members (they are hashed with the rest).
+ */
+export interface EventMetadata {
+  readonly commandId: string;
+  readonly correlationId: string;
+  readonly causationId: string;
+  readonly actorId: string;
+  readonly [extra: string]: JsonValue | undefined;
+}
+
+/**
+ * An event as stored, on the wire and in JSONL interchange (one per line):
+ * exactly these fields, see DOMAIN.md "Event envelope and interchange".
+ *
+ * `hash` is the SHA-256 (lowercase hex) of the RFC 8785 canonical JSON of the
+ * envelope without `hash`; `prevHash` is the `hash` of the previous event of
+ * the same stream, or {@link ZERO_HASH} for its first event. A store's global
+ * position is not part of the envelope (see {@link RecordedEvent}).
+ */
+export interface EventEnvelope<Type extends string = string, Data = unknown> {
+  readonly eventId: string;
+  readonly streamId: string;
+  /** 0-based position of the event in its stream. */
+  readonly streamVersion: number;
+  readonly type: Type;
+  /** Version of the shape of `data` for this `type`, from 1; see upcasters. */
+  readonly schemaVersion: number;
+  /** Business time: when it happened (ISO-8601 UTC with milliseconds). */
+  readonly occurredAt: string;
+  /** System time: when it was committed to the store. */
+  readonly recordedAt: string;
+  readonly data: Data;
+  readonly metadata: EventMetadata;
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+/** What a writer hands to `EventStore.append`; the store adds stream, version, hashes (and `recordedAt` if absent). */
+export interface NewEvent<Type extends string = string, Data = unknown> {
+  readonly eventId: string;
+  readonly type: Type;
+  /** Defaults to 1. */
+  readonly schemaVersion?: number;
+  readonly occurredAt: string;
+  /** Normally left out: the store stamps its clock. Set it only when importing a recorded history. */
+  readonly recordedAt?: string;
+  readonly data: Data;
+  readonly metadata: EventMetadata;
+}
+
+/** An envelope as read from a store, with the store's global position beside it (positions grow with commit order). */
+export interface RecordedEvent<E extends EventEnvelope = EventEnvelope> {
+  readonly position: number;
+  readonly event: E;
+}
+
+/** `prevHash` of the first event of every stream. */
+export const ZERO_HASH = '0'.repeat(64);
+
+const ISO_UTC_MILLIS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+let lastValidTimestamp = '';
+
+/**
+ * ISO-8601 UTC timestamps exactly as `Date.prototype.toISOString` writes them
+ * (`2026-03-02T01:31:05.123Z`). One fixed form keeps string order equal to
+ * time order, which "as of T" reads rely on.
+ */
+export function isIsoTimestamp(value: unknown): value is string {
+  if (value === lastValidTimestamp) return true; // the events of one command share their timestamps
+  if (typeof value !== 'string' || !ISO_UTC_MILLIS.test(value)) return false;
+  const ms = Date.parse(value);
+  if (!Number.isFinite(ms) || new Date(ms).toISOString() !== value) return false;
+  lastValidTimestamp = value;
+  return true;
+}
+
+export const isoTimestampSchema = z
+  .string()
+  .refine(isIsoTimestamp, { message: 'must be an ISO-8601 UTC timestamp with milliseconds, like 2026-03-02T01:31:05.123Z' });
+
+export const sha256HexSchema = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits (SHA-256)');
+
+const nonEmpty = (what: string) => z.string().min(1, `${what} must not be empty`).max(512, `${what} is longer than 512 characters`);
+const UUID = z.regexes.uuid();
+const EVENT_TYPE = /^[A-Za-z][A-Za-z0-9_.:-]{0,199}$/;
+const STREAM_ID = /^[^\s]{1,512}$/;
+const MAX_SCHEMA_VERSION = 1_000_000;
+export const uuidSchema = z.string().regex(UUID, 'must be a UUID');
+
+export const eventMetadataSchema = z.looseObject({
+  commandId: nonEmpty('commandId'),
+  correlationId: nonEmpty('correlationId'),
+  causationId: nonEmpty('causationId'),
+  actorId: nonEmpty('actorId'),
+});
+
+export const eventTypeSchema = z
+  .string()
+  .regex(EVENT_TYPE, 'must start with a letter and hold only letters, digits, _ . : - (at most 200)');
+
+export const streamIdSchema = z.string().regex(STREAM_ID, 'must be 1 to 512 characters without white space');
+
+export const schemaVersionSchema = z.number().int().min(1).max(MAX_SCHEMA_VERSION);
+
+/** Schema of a full envelope, as read from JSONL or another system: exactly the interchange fields. */
+export const eventEnvelopeSchema = z.strictObject({
+  eventId: uuidSchema,
+  streamId: streamIdSchema,
+  streamVersion: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  type: eventTypeSchema,
+  schemaVersion: schemaVersionSchema,
+  occurredAt: isoTimestampSchema,
+  recordedAt: isoTimestampSchema,
+  data: z.unknown(),
+  metadata: eventMetadataSchema,
+  prevHash: sha256HexSchema,
+  hash: sha256HexSchema,
+});
+
+/** Schema of what `append` takes. `data` is checked separately for being plain JSON. */
+export const newEventSchema = z.strictObject({
+  eventId: uuidSchema,
+  type: eventTypeSchema,
+  schemaVersion: schemaVersionSchema.optional(),
+  occurredAt: isoTimestampSchema,
+  recordedAt: isoTimestampSchema.optional(),
+  data: z.unknown(),
+  metadata: eventMetadataSchema,
+});
+
+/** The stream category: what comes before the first `-` of a stream id (`customer-42` → `customer`). */
+export function streamCategory(streamId: string): string {
+  const dash = streamId.indexOf('-');
+  return dash === -1 ? streamId : streamId.slice(0, dash);
+}
+
+const NEW_EVENT_KEYS = new Set(['eventId', 'type', 'schemaVersion', 'occurredAt', 'recordedAt', 'data', 'metadata']);
+const isBoundedString = (v: unknown) => typeof v === 'string' && v.length >= 1 && v.length <= 512;
+
+/**
+ * Fast yes/no check of {@link newEventSchema} for the append hot path (zod
+ * runs only when this says no, to name the bad fields). A property test keeps
+ * the two in agreement.
+ */
+export function isWellFormedNewEvent(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const e = value as Record<string, unknown>;
+  for (const key in e) if (!NEW_EVENT_KEYS.has(key)) return false;
+  const sv = e.schemaVersion;
+  const m = e.metadata;
+  return (
+    typeof e.eventId === 'string' &&
+    UUID.test(e.eventId) &&
+    typeof e.type === 'string' &&
+    EVENT_TYPE.test(e.type) &&
+    (sv === undefined || (typeof sv === 'number' && Number.isInteger(sv) && sv >= 1 && sv <= MAX_SCHEMA_VERSION)) &&
+    isIsoTimestamp(e.occurredAt) &&
+    (e.recordedAt === undefined || isIsoTimestamp(e.recordedAt)) &&
+    typeof m === 'object' &&
+    m !== null &&
+    !Array.isArray(m) &&
+    isBoundedString((m as Record<string, unknown>).commandId) &&
+    isBoundedString((m as Record<string, unknown>).correlationId) &&
+    isBoundedString((m as Record<string, unknown>).causationId) &&
+    isBoundedString((m as Record<string, unknown>).actorId)
+  );
+}

@@ -1,0 +1,186 @@
+import { createHash } from 'node:crypto';
+import type { EventEnvelope, EventMetadata, NewEvent } from './envelope.js';
+import { isWellFormedNewEvent, newEventSchema, ZERO_HASH } from './envelope.js';
+import { formatPath, ValidationError, type ValidationIssue } from './errors.js';
+import { canonicalContext, canonicalJson, stringifyCanonical, toCanonicalJson, type CanonicalContext, type JsonValue } from './json.js';
+
+/** An envelope before its `hash` is known. */
+export type UnhashedEnvelope = Omit<EventEnvelope, 'hash'>;
+
+/** SHA-256 (lowercase hex) of a UTF-8 string. */
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/**
+ * The chain hash of an envelope: SHA-256 of the RFC 8785 canonical JSON of the
+ * envelope without `hash` (a `hash` member, if present, is ignored).
+ * Throws `ValidationError` if the envelope holds something that is not JSON.
+ */
+export function computeEventHash(envelope: UnhashedEnvelope | EventEnvelope): string {
+  const context = canonicalContext();
+  const { hash: _ignored, ...rest } = envelope as EventEnvelope;
+  const canonical = toCanonicalJson(rest, '', context);
+  if (context.issues.length > 0) throw new ValidationError('Event envelope', context.issues);
+  return sha256Hex(stringifyCanonical(canonical, context));
+}
+
+/**
+ * Validates new events and turns them into sealed envelopes for a stream whose
+ * next version is `nextVersion` and whose last hash is `prevHash`.
+ *
+ * All events are checked before any is built, so a bad batch throws one
+ * `ValidationError` listing every bad field (`events[2].data.lines[0]…`) and
+ * nothing is half-made. Envelopes come out frozen, with keys in canonical
+ * order, so `JSON.stringify(envelope)` is the canonical JSONL line (unless
+ * its data has array-index keys such as `"0"`: use `canonicalJson` for lines).
+ */
+export function sealEvents(
+  streamId: string,
+  nextVersion: number,
+  prevHash: string,
+  events: readonly NewEvent[],
+  recordedAt: string,
+): EventEnvelope[] {
+  const issues: ValidationIssue[] = [];
+  const prepared: { data: JsonValue; metadata: JsonValue; event: NewEvent; indexKeys: boolean }[] = [];
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i];
+    const at = `events[${i}]`;
+    if (!isWellFormedNewEvent(event)) {
+      const parsed = newEventSchema.safeParse(event);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) {
+          issues.push({ path: `${at}.${formatPath(issue.path)}`.replace(/\.$/, ''), message: issue.message });
+        }
+        continue;
+      }
+    }
+    const e = event as NewEvent;
+    if (e.data === undefined) issues.push({ path: `${at}.data`, message: 'is required (use null or {} for no data)' });
+    const context: CanonicalContext = { issues, indexKeys: false };
+    const data = toCanonicalJson(e.data, `${at}.data`, context);
+    const metadata = toCanonicalJson(e.metadata, `${at}.metadata`, context);
+    prepared.push({ data, metadata, event: e, indexKeys: context.indexKeys });
+  }
+  if (issues.length > 0) throw new ValidationError(`Append to "${streamId}"`, issues);
+
+  const sealed: EventEnvelope[] = new Array<EventEnvelope>(prepared.length);
+  let previous = prevHash;
+  for (let i = 0; i < prepared.length; i++) {
+    const { data, metadata, event, indexKeys } = prepared[i]!;
+    const envelope = buildEnvelope(
+      indexKeys,
+      data,
+      event.eventId,
+      metadata as unknown as EventMetadata,
+      event.occurredAt,
+      previous,
+      event.recordedAt ?? recordedAt,
+      event.schemaVersion ?? 1,
+      streamId,
+      nextVersion + i,
+      event.type,
+    );
+    sealed[i] = envelope;
+    previous = envelope.hash;
+  }
+  return sealed;
+}
+
+/** Builds the frozen envelope; `data` and `metadata` must already be canonical (sorted, frozen). */
+function buildEnvelope(
+  indexKeys: boolean,
+  data: JsonValue,
+  eventId: string,
+  metadata: EventMetadata,
+  occurredAt: string,
+  prevHash: string,
+  recordedAt: string,
+  schemaVersion: number,
+  streamId: string,
+  streamVersion: number,
+  type: string,
+): EventEnvelope {
+  // Keys in RFC 8785 order, so the native serializer writes canonical JSON.
+  const unhashed = { data, eventId, metadata, occurredAt, prevHash, recordedAt, schemaVersion, streamId, streamVersion, type };
+  const hash = sha256Hex(indexKeys ? canonicalJson(unhashed) : JSON.stringify(unhashed));
+  return Object.freeze({ data, eventId, hash, metadata, occurredAt, prevHash, recordedAt, schemaVersion, streamId, streamVersion, type });
+}
+
+/** Why {@link verifyChain} stopped at an event. */
+export type ChainFailureReason =
+  | 'stream_mismatch'
+  | 'version_gap'
+  | 'prev_hash_mismatch'
+  | 'hash_mismatch'
+  | 'not_json'
+  | 'truncated';
+
+export type ChainReport =
+  | { readonly ok: true; readonly count: number; readonly headHash: string; readonly headVersion: number }
+  | {
+      readonly ok: false;
+      /** 0-based index, in the given sequence, of the first bad event. */
+      readonly index: number;
+      readonly eventId: string | undefined;
+      readonly streamVersion: number | undefined;
+      readonly reason: ChainFailureReason;
+      readonly message: string;
+    };
+
+export interface VerifyChainOptions {
+  /**
+   * The stream's head as known from elsewhere (e.g. the store, or a signed
+   * receipt). A chain alone cannot show that its last events were cut off;
+   * with this, a shorter or different head is reported as `truncated`.
+   */
+  readonly expectedHead?: { readonly version: number; readonly hash: string };
+}
+
+/**
+ * Checks one stream's events, in stream order: versions contiguous from 0,
+ * each `prevHash` equal to the previous `hash` (64 zeros first), and each
+ * `hash` equal to the recomputed one. Names the first bad event.
+ */
+export function verifyChain(events: Iterable<EventEnvelope>, options: VerifyChainOptions = {}): ChainReport {
+  let index = 0;
+  let streamId: string | undefined;
+  let previousHash = ZERO_HASH;
+  const fail = (event: EventEnvelope | undefined, reason: ChainFailureReason, message: string): ChainReport => ({
+    ok: false,
+    index,
+    eventId: event?.eventId,
+    streamVersion: event?.streamVersion,
+    reason,
+    message,
+  });
+  for (const event of events) {
+    if (streamId === undefined) streamId = event.streamId;
+    if (event.streamId !== streamId) {
+      return fail(event, 'stream_mismatch', `event ${index} belongs to stream "${event.streamId}", not "${streamId}"`);
+    }
+    if (event.streamVersion !== index) {
+      return fail(event, 'version_gap', `event ${index} has streamVersion ${String(event.streamVersion)}, expected ${index}`);
+    }
+    if (event.prevHash !== previousHash) {
+      return fail(event, 'prev_hash_mismatch', `event ${index} has prevHash ${String(event.prevHash)}, but the previous event's hash is ${previousHash}`);
+    }
+    let recomputed: string;
+    try {
+      recomputed = computeEventHash(event);
+    } catch (error) {
+      return fail(event, 'not_json', `event ${index} cannot be hashed: ${(error as Error).message}`);
+    }
+    if (recomputed !== event.hash) {
+      return fail(event, 'hash_mismatch', `event ${index} has hash ${String(event.hash)}, but its content hashes to ${recomputed}: it was changed after it was recorded`);
+    }
+    previousHash = event.hash;
+    index++;
+  }
+  const head = options.expectedHead;
+  if (head !== undefined && (head.version !== index - 1 || head.hash !== previousHash)) {
+    return fail(undefined, 'truncated', `the chain ends at version ${index - 1} with hash ${previousHash}, but its head is known to be version ${head.version} with hash ${head.hash}`);
+  }
+  return { ok: true, count: index, headHash: previousHash, headVersion: index - 1 };
+}

@@ -1,0 +1,121 @@
+import canonicalizeModule from 'canonicalize';
+
+// canonicalize 2.x is CommonJS (`module.exports = serialize`) but declares an
+// ES default export; under NodeNext resolution the default import is the
+// function at run time, so it is typed here as what it is.
+const canonicalize = canonicalizeModule as unknown as (input: unknown) => string | undefined;
+import type { ValidationIssue } from './errors.js';
+
+/** `String.prototype.isWellFormed` (Node ≥ 20) is ES2024; the project's lib is ES2023. */
+type WellFormedString = string & { isWellFormed(): boolean };
+
+/** A JSON value, as stored in an event's `data` and `metadata`. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/**
+ * RFC 8785 (JCS) canonical JSON of a JSON value, computed by the `canonicalize`
+ * library. This is the reference serialization the hash chain is defined on.
+ */
+export function canonicalJson(value: unknown): string {
+  const out = canonicalize(value);
+  if (out === undefined) throw new TypeError('canonicalJson: value has no JSON representation');
+  return out;
+}
+
+/** Collects what {@link toCanonicalJson} finds on its way. */
+export interface CanonicalContext {
+  /** Every value that is not JSON, with its path. */
+  readonly issues: ValidationIssue[];
+  /**
+   * Set when some object has an array-index-like key (`"0"`, `"42"`): JS
+   * enumerates those first, in numeric order, whatever the insertion order,
+   * so `JSON.stringify` cannot write them in RFC 8785 order.
+   */
+  indexKeys: boolean;
+}
+
+export function canonicalContext(): CanonicalContext {
+  return { issues: [], indexKeys: false };
+}
+
+/**
+ * Copies a JSON value into a frozen value whose object keys are in RFC 8785
+ * order (sorted by UTF-16 code units), checking that it is JSON on the way.
+ *
+ * For such a value `JSON.stringify` produces exactly the RFC 8785 bytes
+ * (ECMAScript number and string serialization are what JCS specifies), so the
+ * hot path hashes with the native serializer, except for objects with
+ * array-index keys, which {@link stringifyCanonical} hands to `canonicalize`.
+ * A property test pins this equivalence. The copy also isolates stored events
+ * from later mutation of the caller's objects.
+ *
+ * Every problem is pushed to `context.issues` with its path; the returned
+ * value is only meaningful when no issue was added.
+ */
+export function toCanonicalJson(value: unknown, path: string, context: CanonicalContext): JsonValue {
+  const { issues } = context;
+  switch (typeof value) {
+    case 'string':
+      if (!(value as WellFormedString).isWellFormed()) issues.push({ path, message: 'string contains a lone UTF-16 surrogate (not valid Unicode)' });
+      return value;
+    case 'number':
+      if (!Number.isFinite(value)) {
+        issues.push({ path, message: `${String(value)} is not a JSON number` });
+        return 0;
+      }
+      return value === 0 ? 0 : value; // -0 → 0, as JSON has no negative zero
+    case 'boolean':
+      return value;
+    case 'object': {
+      if (value === null) return null;
+      if (Array.isArray(value)) {
+        const out: JsonValue[] = new Array<JsonValue>(value.length);
+        for (let i = 0; i < value.length; i++) {
+          const item: unknown = value[i];
+          if (item === undefined) {
+            issues.push({ path: `${path}[${i}]`, message: 'undefined is not a JSON value (arrays cannot hold it)' });
+            out[i] = null;
+          } else out[i] = toCanonicalJson(item, `${path}[${i}]`, context);
+        }
+        return Object.freeze(out) as JsonValue[];
+      }
+      const proto: unknown = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) {
+        const kind = (value as { constructor?: { name?: string } }).constructor?.name ?? 'object';
+        issues.push({
+          path,
+          message: `a ${kind} is not plain JSON data${kind === 'Date' ? ' (pass an ISO-8601 string)' : ''}`,
+        });
+        return null;
+      }
+      const source = value as Record<string, unknown>;
+      const keys = Object.keys(source).sort();
+      const out: JsonObject = {};
+      for (const key of keys) {
+        const item = source[key];
+        if (item === undefined) continue; // as JSON.stringify and JCS do: an undefined member is absent
+        if (!context.indexKeys && isIndexKey(key)) context.indexKeys = true;
+        const copy = toCanonicalJson(item, path === '' ? key : `${path}.${key}`, context);
+        // "__proto__" is data here (JSON.parse makes it an own member); plain assignment would set the prototype.
+        if (key === '__proto__') Object.defineProperty(out, key, { value: copy, enumerable: true, writable: true, configurable: true });
+        else out[key] = copy;
+      }
+      return Object.freeze(out);
+    }
+    default:
+      issues.push({ path, message: `a ${typeof value} is not a JSON value` });
+      return null;
+  }
+}
+
+const INDEX_KEY = /^(?:0|[1-9]\d{0,9})$/;
+/** An array-index property name (0 … 2³² − 2), which JS objects enumerate before all others. */
+function isIndexKey(key: string): boolean {
+  return INDEX_KEY.test(key) && Number(key) < 4294967295;
+}
+
+/** The RFC 8785 text of a value made by {@link toCanonicalJson} with this context. */
+export function stringifyCanonical(value: unknown, context: CanonicalContext): string {
+  return context.indexKeys ? canonicalJson(value) : JSON.stringify(value);
+}
