@@ -4,9 +4,16 @@ import { noUpcasters, type UpcasterRegistry } from './upcasters.js';
 /** Handles one event type: returns the next state (it may update `state` in place and return it). */
 export type ProjectionHandler<State, E extends EventEnvelope> = (state: State, event: E, position: number) => State;
 
+/** The members of an envelope union that can have type `T`, narrowed to it. */
+export type EventOfType<E extends EventEnvelope, T extends string> = E extends unknown
+  ? T extends E['type']
+    ? E & { readonly type: T }
+    : never
+  : never;
+
 /** Handlers keyed by event type; for a union of typed envelopes each handler gets its own narrowed type. */
 export type ProjectionHandlers<State, E extends EventEnvelope> = {
-  readonly [T in E['type']]?: ProjectionHandler<State, Extract<E, { type: T }>>;
+  readonly [T in E['type']]?: ProjectionHandler<State, EventOfType<E, T>>;
 };
 
 export interface Projection<State, E extends EventEnvelope = EventEnvelope> {

@@ -1,1 +1,4 @@
+export * from './decider-spec.js';
+export * from './projection-spec.js';
+export * from './envelopes.js';
 export * from './store-contract.js';
