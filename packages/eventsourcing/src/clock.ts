@@ -1,8 +1,17 @@
 /** Returns the current instant as an ISO-8601 UTC string with milliseconds. */
 export type Clock = () => string;
 
+let lastMs = Number.NaN;
+let lastIso = '';
 /** Wall-clock time. Infrastructure only: the domain core takes a `Clock` instead. */
-export const systemClock: Clock = () => new Date().toISOString();
+export const systemClock: Clock = () => {
+  const ms = Date.now(); // eslint-disable-line no-restricted-syntax -- this is the one place that reads the wall clock
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
+};
 
 export interface ManualClock {
   readonly now: Clock;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Decider, DomainEvent } from './decider.js';
 import type { EventEnvelope, EventMetadata, NewEvent, RecordedEvent } from './envelope.js';
-import { isoTimestampSchema } from './envelope.js';
+import { isIsoTimestamp, isoTimestampSchema } from './envelope.js';
 import { formatPath, ValidationError, VersionConflictError } from './errors.js';
 import type { EventStore } from './event-store.js';
 import { NO_STREAM_VERSION, satisfiesExpectedVersion, type ExpectedVersion } from './expected-version.js';
@@ -155,6 +155,7 @@ export function createCommandHandler<Command extends CommandEnvelope, Event exte
   };
 
   const checkCommand = (command: Command): void => {
+    if (isWellFormedCommandEnvelope(command)) return;
     const parsed = commandEnvelopeSchema.safeParse(command);
     if (!parsed.success) {
       throw new ValidationError(
@@ -176,8 +177,8 @@ export function createCommandHandler<Command extends CommandEnvelope, Event exte
       for (let attempt = 1; ; attempt++) {
         const loaded = await load(streamId);
 
-        const previous = loaded.seen.filter((r) => r.event.metadata.commandId === command.commandId);
-        if (previous.length > 0) {
+        const previous = recordsOfCommand(loaded.seen, command.commandId);
+        if (previous !== undefined) {
           const last = previous[previous.length - 1]!;
           return { state: loaded.state, events: previous, decided: [], version: last.event.streamVersion, position: last.position, duplicate: true, attempts: attempt };
         }
@@ -224,4 +225,30 @@ export function createCommandHandler<Command extends CommandEnvelope, Event exte
       }
     },
   };
+}
+
+/** The records a command produced, if any (without allocating when there are none). */
+function recordsOfCommand(records: readonly RecordedEvent[], commandId: string): RecordedEvent[] | undefined {
+  let found: RecordedEvent[] | undefined;
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i]!;
+    if (record.event.metadata.commandId === commandId) (found ??= []).push(record);
+  }
+  return found;
+}
+
+const isId = (v: unknown) => typeof v === 'string' && v.length >= 1 && v.length <= 512;
+
+/** Fast yes/no of {@link commandEnvelopeSchema} (zod runs only on a no, to name the fields). */
+function isWellFormedCommandEnvelope(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const c = value as Record<string, unknown>;
+  return (
+    isId(c.type) &&
+    isId(c.commandId) &&
+    isId(c.actorId) &&
+    isIsoTimestamp(c.occurredAt) &&
+    (c.correlationId === undefined || isId(c.correlationId)) &&
+    (c.causationId === undefined || isId(c.causationId))
+  );
 }

@@ -104,6 +104,7 @@ export const eventTypeSchema = z
   .regex(EVENT_TYPE, 'must start with a letter and hold only letters, digits, _ . : - (at most 200)');
 
 export const streamIdSchema = z.string().regex(STREAM_ID, 'must be 1 to 512 characters without white space');
+export const isStreamId = (value: unknown): value is string => typeof value === 'string' && STREAM_ID.test(value);
 
 export const schemaVersionSchema = z.number().int().min(1).max(MAX_SCHEMA_VERSION);
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { EventEnvelope, EventMetadata, NewEvent } from './envelope.js';
 import { isWellFormedNewEvent, newEventSchema, ZERO_HASH } from './envelope.js';
 import { formatPath, ValidationError, type ValidationIssue } from './errors.js';
@@ -9,8 +9,11 @@ export type UnhashedEnvelope = Omit<EventEnvelope, 'hash'>;
 
 /** SHA-256 (lowercase hex) of a UTF-8 string. */
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  return oneShotHash === undefined ? crypto.createHash('sha256').update(text, 'utf8').digest('hex') : oneShotHash('sha256', text, 'hex');
 }
+
+// `crypto.hash` (Node ≥ 20.12) hashes small inputs in one call, noticeably faster than createHash().
+const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
 
 /**
  * The chain hash of an envelope: SHA-256 of the RFC 8785 canonical JSON of the
@@ -43,6 +46,7 @@ export function sealEvents(
   recordedAt: string,
 ): EventEnvelope[] {
   const issues: ValidationIssue[] = [];
+  const unfrozen: object[] = [];
   const prepared: { data: JsonValue; metadata: JsonValue; event: NewEvent; indexKeys: boolean }[] = [];
   for (let i = 0; i < events.length; i++) {
     const event = events[i];
@@ -58,9 +62,15 @@ export function sealEvents(
     }
     const e = event as NewEvent;
     if (e.data === undefined) issues.push({ path: `${at}.data`, message: 'is required (use null or {} for no data)' });
-    const context: CanonicalContext = { issues, indexKeys: false };
+    const context: CanonicalContext = { issues, indexKeys: false, unfrozen };
     const data = toCanonicalJson(e.data, `${at}.data`, context);
-    const metadata = toCanonicalJson(e.metadata, `${at}.metadata`, context);
+    // The events of one command share their metadata object: copy it once.
+    let metadata: JsonValue;
+    if (i > 0 && e.metadata === events[i - 1]!.metadata && prepared.length > 0) {
+      const last = prepared[prepared.length - 1]!;
+      metadata = last.metadata;
+      if (last.indexKeys) context.indexKeys = true;
+    } else metadata = toCanonicalJson(e.metadata, `${at}.metadata`, context);
     prepared.push({ data, metadata, event: e, indexKeys: context.indexKeys });
   }
   if (issues.length > 0) throw new ValidationError(`Append to "${streamId}"`, issues);
@@ -85,6 +95,7 @@ export function sealEvents(
     sealed[i] = envelope;
     previous = envelope.hash;
   }
+  for (let i = 0; i < unfrozen.length; i++) Object.freeze(unfrozen[i]);
   return sealed;
 }
 

@@ -1,4 +1,4 @@
-import type { NewEvent, RecordedEvent } from './envelope.js';
+import type { EventEnvelope, NewEvent, RecordedEvent } from './envelope.js';
 import { ZERO_HASH } from './envelope.js';
 import { DealbookError } from './errors.js';
 import type { AppendOptions, AppendResult, EventStore, ReadAllOptions, ReadAllPage, ReadStreamOptions, SubscribeOptions, Subscription } from './event-store.js';
@@ -24,12 +24,15 @@ export interface InMemoryEventStore extends EventStore {
  *
  * Appends push onto per-stream arrays and one global log (no copying, so an
  * append costs the same at 1k or 1M stored events); positions are 1-based
- * indexes into the log. Stored envelopes and records are frozen.
+ * indexes into the log. Stored envelopes are frozen; the records around them
+ * are made fresh on each read.
  */
 export function createInMemoryEventStore(options: InMemoryEventStoreOptions = {}): InMemoryEventStore {
   const clock = options.clock ?? systemClock;
-  const log: RecordedEvent[] = [];
-  const streams = new Map<string, RecordedEvent[]>();
+  // Envelopes only; the { position, event } records are made when read, so a
+  // stored event costs no wrapper object (and positions sit unboxed in arrays).
+  const log: EventEnvelope[] = [];
+  const streams = new Map<string, { readonly events: EventEnvelope[]; readonly positions: number[] }>();
   const waiting = new Set<() => void>();
   let closed = false;
 
@@ -46,11 +49,11 @@ export function createInMemoryEventStore(options: InMemoryEventStoreOptions = {}
     let index = Math.min(after, log.length); // position p lives at index p - 1
     if (matches === undefined) {
       const end = Math.min(log.length, index + maxCount);
-      for (; index < end; index++) events.push(log[index]!);
+      for (; index < end; index++) events.push({ position: index + 1, event: log[index]! });
     } else {
       for (; index < log.length && events.length < maxCount; index++) {
-        const record = log[index]!;
-        if (matches(record.event)) events.push(record);
+        const event = log[index]!;
+        if (matches(event)) events.push({ position: index + 1, event });
       }
     }
     return { events, position: Math.max(after, index), isEnd: index >= log.length };
@@ -65,22 +68,24 @@ export function createInMemoryEventStore(options: InMemoryEventStoreOptions = {}
       assertOpen();
       checkAppendArguments(streamId, events, appendOptions);
       const stream = streams.get(streamId);
-      const current = stream === undefined ? NO_STREAM_VERSION : stream.length - 1;
+      const current = stream === undefined ? NO_STREAM_VERSION : stream.events.length - 1;
       assertExpectedVersion(streamId, appendOptions.expectedVersion ?? 'any', current);
       if (events.length === 0) {
-        return { nextExpectedVersion: current, position: stream?.[current]?.position ?? 0, events: [] };
+        return { nextExpectedVersion: current, position: stream?.positions[current] ?? 0, events: [] };
       }
-      const prevHash = stream === undefined ? ZERO_HASH : stream[current]!.event.hash;
+      const prevHash = stream === undefined ? ZERO_HASH : stream.events[current]!.hash;
       const sealed = sealEvents(streamId, current + 1, prevHash, events, clock());
       // Everything is validated and sealed; committing cannot fail half-way.
-      const target = stream ?? [];
+      const target = stream ?? { events: [], positions: [] };
       if (stream === undefined) streams.set(streamId, target);
       const recorded: RecordedEvent[] = new Array<RecordedEvent>(sealed.length);
       for (let i = 0; i < sealed.length; i++) {
-        const record: RecordedEvent = Object.freeze({ position: log.length + 1, event: sealed[i]! });
-        log.push(record);
-        target.push(record);
-        recorded[i] = record;
+        const event = sealed[i]!;
+        log.push(event);
+        const position = log.length;
+        target.events.push(event);
+        target.positions.push(position);
+        recorded[i] = { position, event };
       }
       if (waiting.size > 0) {
         const wake = [...waiting];
@@ -95,15 +100,17 @@ export function createInMemoryEventStore(options: InMemoryEventStoreOptions = {}
       checkReadStreamArguments(streamId, readOptions);
       const stream = streams.get(streamId);
       if (stream === undefined) return [];
+      const { events, positions } = stream;
       const maxCount = readOptions.maxCount ?? Number.MAX_SAFE_INTEGER;
+      const out: RecordedEvent[] = [];
       if (readOptions.direction === 'backwards') {
-        const from = Math.min(readOptions.fromVersion ?? stream.length - 1, stream.length - 1);
-        const out: RecordedEvent[] = [];
-        for (let v = from; v >= 0 && out.length < maxCount; v--) out.push(stream[v]!);
+        const from = Math.min(readOptions.fromVersion ?? events.length - 1, events.length - 1);
+        for (let v = from; v >= 0 && out.length < maxCount; v--) out.push({ position: positions[v]!, event: events[v]! });
         return out;
       }
-      const from = readOptions.fromVersion ?? 0;
-      return stream.slice(from, Math.min(stream.length, from + maxCount));
+      const end = Math.min(events.length, (readOptions.fromVersion ?? 0) + maxCount);
+      for (let v = readOptions.fromVersion ?? 0; v < end; v++) out.push({ position: positions[v]!, event: events[v]! });
+      return out;
     },
 
     async readAll(readOptions: ReadAllOptions = {}): Promise<ReadAllPage> {

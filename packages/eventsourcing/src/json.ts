@@ -33,6 +33,12 @@ export interface CanonicalContext {
    * so `JSON.stringify` cannot write them in RFC 8785 order.
    */
   indexKeys: boolean;
+  /**
+   * When given, the copies' objects and arrays are collected here instead of
+   * being frozen, and the caller freezes them after serializing (V8
+   * serializes frozen objects markedly slower).
+   */
+  readonly unfrozen?: object[];
 }
 
 export function canonicalContext(): CanonicalContext {
@@ -54,14 +60,34 @@ export function canonicalContext(): CanonicalContext {
  * value is only meaningful when no issue was added.
  */
 export function toCanonicalJson(value: unknown, path: string, context: CanonicalContext): JsonValue {
-  const { issues } = context;
+  return copyValue(value, { context, base: path, trail: [] });
+}
+
+interface Walk {
+  readonly context: CanonicalContext;
+  readonly base: string;
+  /** Keys and indexes from `base` down to the current value; turned into a path string only for an issue. */
+  readonly trail: (string | number)[];
+}
+
+function report(walk: Walk, message: string, last?: string | number): void {
+  let path = walk.base;
+  const add = (segment: string | number) => {
+    path += typeof segment === 'number' ? `[${segment}]` : path === '' ? segment : `.${segment}`;
+  };
+  walk.trail.forEach(add);
+  if (last !== undefined) add(last);
+  walk.context.issues.push({ path, message });
+}
+
+function copyValue(value: unknown, walk: Walk): JsonValue {
   switch (typeof value) {
     case 'string':
-      if (!(value as WellFormedString).isWellFormed()) issues.push({ path, message: 'string contains a lone UTF-16 surrogate (not valid Unicode)' });
+      if (!(value as WellFormedString).isWellFormed()) report(walk, 'string contains a lone UTF-16 surrogate (not valid Unicode)');
       return value;
     case 'number':
       if (!Number.isFinite(value)) {
-        issues.push({ path, message: `${String(value)} is not a JSON number` });
+        report(walk, `${String(value)} is not a JSON number`);
         return 0;
       }
       return value === 0 ? 0 : value; // -0 → 0, as JSON has no negative zero
@@ -69,44 +95,65 @@ export function toCanonicalJson(value: unknown, path: string, context: Canonical
       return value;
     case 'object': {
       if (value === null) return null;
+      const { trail } = walk;
       if (Array.isArray(value)) {
         const out: JsonValue[] = new Array<JsonValue>(value.length);
         for (let i = 0; i < value.length; i++) {
           const item: unknown = value[i];
           if (item === undefined) {
-            issues.push({ path: `${path}[${i}]`, message: 'undefined is not a JSON value (arrays cannot hold it)' });
+            report(walk, 'undefined is not a JSON value (arrays cannot hold it)', i);
             out[i] = null;
-          } else out[i] = toCanonicalJson(item, `${path}[${i}]`, context);
+            continue;
+          }
+          trail.push(i);
+          out[i] = copyValue(item, walk);
+          trail.pop();
         }
-        return Object.freeze(out) as JsonValue[];
+        return seal(out, walk) as JsonValue[];
       }
       const proto: unknown = Object.getPrototypeOf(value);
       if (proto !== Object.prototype && proto !== null) {
         const kind = (value as { constructor?: { name?: string } }).constructor?.name ?? 'object';
-        issues.push({
-          path,
-          message: `a ${kind} is not plain JSON data${kind === 'Date' ? ' (pass an ISO-8601 string)' : ''}`,
-        });
+        report(walk, `a ${kind} is not plain JSON data${kind === 'Date' ? ' (pass an ISO-8601 string)' : ''}`);
         return null;
       }
       const source = value as Record<string, unknown>;
-      const keys = Object.keys(source).sort();
+      const keys = Object.keys(source);
+      let sorted = true;
+      for (let i = 1; i < keys.length; i++) {
+        if (keys[i - 1]! > keys[i]!) {
+          sorted = false;
+          break;
+        }
+      }
+      if (!sorted) keys.sort();
       const out: JsonObject = {};
-      for (const key of keys) {
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i]!;
         const item = source[key];
         if (item === undefined) continue; // as JSON.stringify and JCS do: an undefined member is absent
-        if (!context.indexKeys && isIndexKey(key)) context.indexKeys = true;
-        const copy = toCanonicalJson(item, path === '' ? key : `${path}.${key}`, context);
+        const first = key.charCodeAt(0);
+        if (first >= 48 && first <= 57 && isIndexKey(key)) walk.context.indexKeys = true;
+        trail.push(key);
+        const copy = copyValue(item, walk);
+        trail.pop();
         // "__proto__" is data here (JSON.parse makes it an own member); plain assignment would set the prototype.
         if (key === '__proto__') Object.defineProperty(out, key, { value: copy, enumerable: true, writable: true, configurable: true });
         else out[key] = copy;
       }
-      return Object.freeze(out);
+      return seal(out, walk);
     }
     default:
-      issues.push({ path, message: `a ${typeof value} is not a JSON value` });
+      report(walk, `a ${typeof value} is not a JSON value`);
       return null;
   }
+}
+
+function seal<T extends object>(value: T, walk: Walk): T {
+  const later = walk.context.unfrozen;
+  if (later === undefined) return Object.freeze(value);
+  later.push(value);
+  return value;
 }
 
 const INDEX_KEY = /^(?:0|[1-9]\d{0,9})$/;

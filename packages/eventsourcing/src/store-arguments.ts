@@ -1,4 +1,4 @@
-import { streamIdSchema } from './envelope.js';
+import { isStreamId, streamIdSchema } from './envelope.js';
 import { ValidationError, type ValidationIssue } from './errors.js';
 import type { AppendOptions, ReadAllOptions, ReadStreamOptions } from './event-store.js';
 import { isExpectedVersion } from './expected-version.js';
@@ -10,9 +10,9 @@ const isCount = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v)
 const isIndex = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
 export function checkAppendArguments(streamId: unknown, events: unknown, options: AppendOptions): void {
+  if (isStreamId(streamId) && Array.isArray(events) && (options.expectedVersion === undefined || isExpectedVersion(options.expectedVersion))) return;
   const issues: ValidationIssue[] = [];
-  const id = streamIdSchema.safeParse(streamId);
-  if (!id.success) issues.push({ path: 'streamId', message: id.error.issues[0]!.message });
+  if (!isStreamId(streamId)) issues.push({ path: 'streamId', message: streamIdSchema.safeParse(streamId).error?.issues[0]?.message ?? 'is invalid' });
   if (!Array.isArray(events)) issues.push({ path: 'events', message: 'must be an array of new events' });
   if (options.expectedVersion !== undefined && !isExpectedVersion(options.expectedVersion)) {
     issues.push({ path: 'options.expectedVersion', message: "must be 'any', 'no_stream', 'stream_exists' or an integer ≥ 0" });
@@ -21,9 +21,9 @@ export function checkAppendArguments(streamId: unknown, events: unknown, options
 }
 
 export function checkReadStreamArguments(streamId: unknown, options: ReadStreamOptions): void {
+  if (isStreamId(streamId) && options.direction === undefined && options.fromVersion === undefined && options.maxCount === undefined) return;
   const issues: ValidationIssue[] = [];
-  const id = streamIdSchema.safeParse(streamId);
-  if (!id.success) issues.push({ path: 'streamId', message: id.error.issues[0]!.message });
+  if (!isStreamId(streamId)) issues.push({ path: 'streamId', message: streamIdSchema.safeParse(streamId).error?.issues[0]?.message ?? 'is invalid' });
   if (options.direction !== undefined && options.direction !== 'forwards' && options.direction !== 'backwards') {
     issues.push({ path: 'options.direction', message: "must be 'forwards' or 'backwards'" });
   }

@@ -1,0 +1,14 @@
+// `pnpm bench`: every benchmark, each figure beside a baseline from the same run.
+// Options: --quick (small sizes, for a smoke run), --no-write (do not update docs/performance.md).
+import { kernelBenchmarks } from './kernel.bench.js';
+import { machine } from './harness.js';
+import { writePerformanceDoc } from './report.js';
+
+const quick = process.argv.includes('--quick');
+const write = !process.argv.includes('--no-write') && !quick;
+console.log(`dealbook benchmarks on ${machine()}${quick ? ' (quick)' : ''}`);
+await kernelBenchmarks({ largeHistory: quick ? 50_000 : 1_000_000, quick });
+if (write) {
+  const path = writePerformanceDoc();
+  console.log(`\nwrote ${path}`);
+}

@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+// Checks the built packages as a user gets them from npm: packs each one,
+// installs the tarballs into a scratch project, then loads them with
+// require() and import() and type-checks a consumer in both module systems.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const packagesDir = join(root, 'packages');
+const scratch = mkdtempSync(join(tmpdir(), 'dealbook-packages-'));
+const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+const failures = [];
+
+try {
+  const names = [];
+  for (const dir of readdirSync(packagesDir)) {
+    const manifest = JSON.parse(readFileSync(join(packagesDir, dir, 'package.json'), 'utf8'));
+    if (manifest.private) continue;
+    for (const field of ['exports', 'engines', 'files', 'license', 'types']) {
+      if (!manifest[field]) failures.push(`${manifest.name}: package.json has no "${field}"`);
+    }
+    if (!/^>=20\.19/.test(manifest.engines?.node ?? '')) failures.push(`${manifest.name}: engines.node should be ">=20.19"`);
+    run(process.execPath, [join(root, 'scripts/pnpm.mjs'), '--dir', join(packagesDir, dir), 'pack', '--pack-destination', scratch], root);
+    names.push(manifest.name);
+  }
+  const tarballs = readdirSync(scratch).filter((f) => f.endsWith('.tgz')).map((f) => join(scratch, f));
+  const consumer = join(scratch, 'consumer');
+  execFileSync('mkdir', ['-p', consumer]);
+  writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, version: '0.0.0' }));
+  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs, `typescript@${JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).devDependencies.typescript}`, '@types/node@20'], consumer);
+
+  const smoke = `
+    const m = LOAD('@dealbook/eventsourcing');
+    const store = m.createInMemoryEventStore();
+    const r = await store.append('thing-1', [{ eventId: '00000000-0000-4000-8000-000000000001', type: 'Made', occurredAt: '2026-01-01T00:00:00.000Z', data: { a: 1 }, metadata: { commandId: 'c', correlationId: 'c', causationId: 'c', actorId: 'a' } }]);
+    if (!m.verifyChain(r.events.map((e) => e.event)).ok) throw new Error('chain');
+    const t = LOAD('@dealbook/testing');
+    if (typeof t.eventStoreContract !== 'function' || typeof t.deciderSpec !== 'function') throw new Error('testing exports');
+    console.log('ok');`;
+  writeFileSync(join(consumer, 'smoke.cjs'), `(async () => { ${smoke.replaceAll('LOAD', 'require')} })().catch((e) => { console.error(e); process.exit(1); });`);
+  writeFileSync(join(consumer, 'smoke.mjs'), smoke.replace(/const (\w+) = LOAD\(('[^']+')\);/g, 'const $1 = await import($2);'));
+  for (const file of ['smoke.cjs', 'smoke.mjs']) {
+    const out = run(process.execPath, [file], consumer).trim();
+    if (out !== 'ok') failures.push(`${file}: ${out}`);
+  }
+  // Types, as a CommonJS and as an ES module consumer sees them.
+  const typed = `import { createInMemoryEventStore, type EventStore, type Decider } from '@dealbook/eventsourcing';
+import { deciderSpec } from '@dealbook/testing';
+const store: EventStore = createInMemoryEventStore();
+const d: Decider<{ type: 'X' }, { type: 'Y'; data: null }, number> = { initialState: 0, decide: () => [{ type: 'Y', data: null }], evolve: (s) => s + 1 };
+deciderSpec(d).given([]).when({ type: 'X' }).then([{ type: 'Y', data: null }]);
+void store;
+`;
+  writeFileSync(join(consumer, 'typed.cts'), typed);
+  writeFileSync(join(consumer, 'typed.mts'), typed);
+  writeFileSync(join(consumer, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', strict: true, noEmit: true, skipLibCheck: false, types: ['node'] }, files: ['typed.cts', 'typed.mts'] }));
+  try {
+    run(process.execPath, [join(consumer, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], consumer);
+  } catch (error) {
+    failures.push(`type-check of a consumer failed:\n${error.stdout ?? error.message}`);
+  }
+  if (failures.length > 0) {
+    console.error(`check-packages: ${failures.length} problem(s):\n- ${failures.join('\n- ')}`);
+    process.exitCode = 1;
+  } else {
+    console.log(`check-packages: ${names.join(', ')} install from their tarballs, load with require() and import(), and type-check as CJS and ESM.`);
+  }
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
