@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { eventEnvelopeSchema, isIsoTimestamp, isWellFormedNewEvent, newEventSchema, streamCategory } from './envelope.js';
+import { eventEnvelopeSchema, isIsoTimestamp, isWellFormedNewEvent, newEventSchema, parseEventEnvelope, streamCategory } from './envelope.js';
+import { ValidationError } from './errors.js';
 
 const validNewEvent = {
   eventId: '0192f3a0-0000-7000-8000-000000000001',
@@ -71,6 +72,20 @@ describe('envelope schema', () => {
     const withPosition = eventEnvelopeSchema.safeParse({ ...envelope, position: 1 });
     expect(withPosition.success).toBe(false);
     expect(eventEnvelopeSchema.safeParse({ ...envelope, hash: 'A'.repeat(64) }).success).toBe(false);
+  });
+
+  it('parseEventEnvelope names every bad field, data included', () => {
+    const good = { ...validNewEvent, streamId: 's-1', streamVersion: 0, schemaVersion: 1, recordedAt: validNewEvent.occurredAt, prevHash: '0'.repeat(64), hash: 'a'.repeat(64) };
+    expect(parseEventEnvelope(good)).toBe(good);
+    let error: unknown;
+    try {
+      parseEventEnvelope({ ...good, streamVersion: -1, recordedAt: 'now', data: { n: Number.NaN }, extra: true });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues.map((i) => i.path).sort()).toEqual(['', 'data.n', 'recordedAt', 'streamVersion']);
+    expect((error as ValidationError).message).toMatch(/extra/);
   });
 
   it('stream category is what comes before the first dash', () => {

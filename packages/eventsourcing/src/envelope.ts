@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { JsonValue } from './json.js';
+import { formatPath, ValidationError, type ValidationIssue } from './errors.js';
+import { canonicalContext, toCanonicalJson, type JsonValue } from './json.js';
 
 /**
  * Who and what caused an event. The four named fields are required; a host
@@ -170,4 +171,21 @@ export function isWellFormedNewEvent(value: unknown): boolean {
     isBoundedString((m as Record<string, unknown>).causationId) &&
     isBoundedString((m as Record<string, unknown>).actorId)
   );
+}
+
+/**
+ * Checks an envelope from outside (a JSONL line, another system): exactly the
+ * interchange fields, each well-formed, and `data` plain JSON. Returns it
+ * typed, or throws a `ValidationError` naming every bad field.
+ */
+export function parseEventEnvelope(value: unknown, what = 'Event envelope'): EventEnvelope {
+  const parsed = eventEnvelopeSchema.safeParse(value);
+  const issues: ValidationIssue[] = parsed.success ? [] : parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
+  if (typeof value === 'object' && value !== null && 'data' in value) {
+    const context = canonicalContext();
+    toCanonicalJson((value as { data: unknown }).data, 'data', context);
+    issues.push(...context.issues);
+  } else if (parsed.success) issues.push({ path: 'data', message: 'is required' });
+  if (issues.length > 0) throw new ValidationError(what, issues);
+  return value as EventEnvelope;
 }
