@@ -1,5 +1,6 @@
 // `pnpm bench`: every benchmark, each figure beside a baseline from the same run.
 // Options: --quick (small sizes, for a smoke run), --no-write (do not update docs/performance.md).
+import { hashingBenchmarks } from './hashing.bench.js';
 import { kernelBenchmarks } from './kernel.bench.js';
 import { machine } from './harness.js';
 import { writePerformanceDoc } from './report.js';
@@ -7,6 +8,7 @@ import { writePerformanceDoc } from './report.js';
 const quick = process.argv.includes('--quick');
 const write = !process.argv.includes('--no-write') && !quick;
 console.log(`dealbook benchmarks on ${machine()}${quick ? ' (quick)' : ''}`);
+await hashingBenchmarks({ quick });
 await kernelBenchmarks({ largeHistory: quick ? 50_000 : 1_000_000, quick });
 if (write) {
   const path = writePerformanceDoc();

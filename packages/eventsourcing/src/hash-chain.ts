@@ -2,7 +2,7 @@ import * as crypto from 'node:crypto';
 import type { EventEnvelope, EventMetadata, NewEvent } from './envelope.js';
 import { isWellFormedNewEvent, newEventSchema, ZERO_HASH } from './envelope.js';
 import { formatPath, ValidationError, type ValidationIssue } from './errors.js';
-import { canonicalContext, canonicalJson, stringifyCanonical, toCanonicalJson, type CanonicalContext, type JsonValue } from './json.js';
+import { canonicalJson, stringifyCanonical, toCanonicalJson, type CanonicalContext, type JsonValue } from './json.js';
 
 /** An envelope before its `hash` is known. */
 export type UnhashedEnvelope = Omit<EventEnvelope, 'hash'>;
@@ -21,7 +21,7 @@ const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encodi
  * Throws `ValidationError` if the envelope holds something that is not JSON.
  */
 export function computeEventHash(envelope: UnhashedEnvelope | EventEnvelope): string {
-  const context = canonicalContext();
+  const context: CanonicalContext = { issues: [], indexKeys: false, unfrozen: [] }; // a throw-away copy: no need to freeze it
   const { hash: _ignored, ...rest } = envelope as EventEnvelope;
   const canonical = toCanonicalJson(rest, '', context);
   if (context.issues.length > 0) throw new ValidationError('Event envelope', context.issues);

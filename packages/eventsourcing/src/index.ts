@@ -14,3 +14,4 @@ export * from './upcasters.js';
 export * from './snapshots.js';
 export * from './projection.js';
 export * from './projection-runner.js';
+export * from './jsonl.js';
