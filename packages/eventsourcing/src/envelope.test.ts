@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { eventEnvelopeSchema, isIsoTimestamp, isWellFormedNewEvent, newEventSchema, parseEventEnvelope, streamCategory } from './envelope.js';
+import { z } from 'zod';
+import { eventEnvelopeSchema, isIsoTimestamp, isUuid, isWellFormedNewEvent, newEventSchema, parseEventEnvelope, streamCategory } from './envelope.js';
 import { ValidationError } from './errors.js';
 
 const validNewEvent = {
@@ -23,6 +24,20 @@ describe('timestamps', () => {
     'rejects %s',
     (v) => expect(isIsoTimestamp(v)).toBe(false),
   );
+});
+
+describe('uuid check', () => {
+  it('agrees with zod\'s uuid regex', () => {
+    const hexish = fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEF-xg'.split('')), minLength: 36, maxLength: 36 });
+    const uuidLike = fc.tuple(fc.uuid(), fc.nat(35), fc.constantFrom(...'0123456789abcdefABCDEF-'.split(''))).map(([u, i, c]) => u.slice(0, i) + c + u.slice(i + 1));
+    const regex = z.regexes.uuid();
+    fc.assert(
+      fc.property(fc.oneof(fc.uuid(), uuidLike, hexish, fc.string(), fc.constantFrom('00000000-0000-0000-0000-000000000000', 'FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF', 'ffffffff-ffff-ffff-ffff-ffffffffffff')), (s) => {
+        expect(isUuid(s)).toBe(regex.test(s));
+      }),
+      { numRuns: 5000 },
+    );
+  });
 });
 
 describe('new event checks', () => {

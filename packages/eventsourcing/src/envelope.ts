@@ -141,6 +141,24 @@ export function streamCategory(streamId: string): string {
   return dash === -1 ? streamId : streamId.slice(0, dash);
 }
 
+/**
+ * `z.regexes.uuid()` without the regex engine: 8-4-4-4-12 hex digits, version
+ * 1–8, variant 8–b, or the nil and max UUIDs. Pinned to the regex by a test.
+ */
+export function isUuid(value: unknown): boolean {
+  if (typeof value !== 'string' || value.length !== 36) return false;
+  for (let i = 0; i < 36; i++) {
+    const c = value.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 45) return false;
+    } else if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70))) return false;
+  }
+  const version = value.charCodeAt(14);
+  const variant = value.charCodeAt(19) | 0x20;
+  if (version >= 49 && version <= 56 && (variant === 56 || variant === 57 || variant === 97 || variant === 98)) return true;
+  return value === '00000000-0000-0000-0000-000000000000' || value === 'ffffffff-ffff-ffff-ffff-ffffffffffff';
+}
+
 const NEW_EVENT_KEYS = new Set(['eventId', 'type', 'schemaVersion', 'occurredAt', 'recordedAt', 'data', 'metadata']);
 const isBoundedString = (v: unknown) => typeof v === 'string' && v.length >= 1 && v.length <= 512;
 
@@ -156,8 +174,7 @@ export function isWellFormedNewEvent(value: unknown): boolean {
   const sv = e.schemaVersion;
   const m = e.metadata;
   return (
-    typeof e.eventId === 'string' &&
-    UUID.test(e.eventId) &&
+    isUuid(e.eventId) &&
     typeof e.type === 'string' &&
     EVENT_TYPE.test(e.type) &&
     (sv === undefined || (typeof sv === 'number' && Number.isInteger(sv) && sv >= 1 && sv <= MAX_SCHEMA_VERSION)) &&

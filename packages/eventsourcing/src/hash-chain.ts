@@ -50,27 +50,27 @@ export function sealEvents(
   const prepared: { data: JsonValue; metadata: JsonValue; event: NewEvent; indexKeys: boolean }[] = [];
   for (let i = 0; i < events.length; i++) {
     const event = events[i];
-    const at = `events[${i}]`;
+    const at = () => `events[${i}]`;
     if (!isWellFormedNewEvent(event)) {
       const parsed = newEventSchema.safeParse(event);
       if (!parsed.success) {
         for (const issue of parsed.error.issues) {
-          issues.push({ path: `${at}.${formatPath(issue.path)}`.replace(/\.$/, ''), message: issue.message });
+          issues.push({ path: `${at()}.${formatPath(issue.path)}`.replace(/\.$/, ''), message: issue.message });
         }
         continue;
       }
     }
     const e = event as NewEvent;
-    if (e.data === undefined) issues.push({ path: `${at}.data`, message: 'is required (use null or {} for no data)' });
+    if (e.data === undefined) issues.push({ path: `${at()}.data`, message: 'is required (use null or {} for no data)' });
     const context: CanonicalContext = { issues, indexKeys: false, unfrozen };
-    const data = toCanonicalJson(e.data, `${at}.data`, context);
+    const data = toCanonicalJson(e.data, ['events', i, 'data'], context);
     // The events of one command share their metadata object: copy it once.
     let metadata: JsonValue;
     if (i > 0 && e.metadata === events[i - 1]!.metadata && prepared.length > 0) {
       const last = prepared[prepared.length - 1]!;
       metadata = last.metadata;
       if (last.indexKeys) context.indexKeys = true;
-    } else metadata = toCanonicalJson(e.metadata, `${at}.metadata`, context);
+    } else metadata = toCanonicalJson(e.metadata, ['events', i, 'metadata'], context);
     prepared.push({ data, metadata, event: e, indexKeys: context.indexKeys });
   }
   if (issues.length > 0) throw new ValidationError(`Append to "${streamId}"`, issues);

@@ -56,11 +56,13 @@ export function canonicalContext(): CanonicalContext {
  * A property test pins this equivalence. The copy also isolates stored events
  * from later mutation of the caller's objects.
  *
- * Every problem is pushed to `context.issues` with its path; the returned
- * value is only meaningful when no issue was added.
+ * Every problem is pushed to `context.issues` with its path (`path` is where
+ * `value` sits, as a string or as segments); the returned value is only
+ * meaningful when no issue was added.
  */
-export function toCanonicalJson(value: unknown, path: string, context: CanonicalContext): JsonValue {
-  return copyValue(value, { context, base: path, trail: [] });
+export function toCanonicalJson(value: unknown, path: string | readonly (string | number)[], context: CanonicalContext): JsonValue {
+  // A path given as segments is only turned into a string if an issue needs it.
+  return typeof path === 'string' ? copyValue(value, { context, base: path, trail: [] }) : copyValue(value, { context, base: '', trail: [...path] });
 }
 
 interface Walk {
