@@ -39,6 +39,12 @@ try {
     if (!m.verifyChain(r.events.map((e) => e.event)).ok) throw new Error('chain');
     const t = LOAD('@dealbook/testing');
     if (typeof t.eventStoreContract !== 'function' || typeof t.deciderSpec !== 'function') throw new Error('testing exports');
+    const core = LOAD('@dealbook/core');
+    if (core.definePolicy().timeZone !== 'Asia/Shanghai') throw new Error('core policy defaults');
+    const engineModule = LOAD('@dealbook/engine');
+    const engine = engineModule.createSalesEngine();
+    const hired = await engine.execute({ type: 'HireRep', commandId: 'c-1', actorId: 'hr', occurredAt: '2026-03-02T01:00:00.000Z', repId: 'r-1', name: 'W', role: 'manager', regions: [] });
+    if (hired.state.status !== 'active') throw new Error('engine');
     console.log('ok');`;
   writeFileSync(join(consumer, 'smoke.cjs'), `(async () => { ${smoke.replaceAll('LOAD', 'require')} })().catch((e) => { console.error(e); process.exit(1); });`);
   writeFileSync(join(consumer, 'smoke.mjs'), smoke.replace(/const (\w+) = LOAD\(('[^']+')\);/g, 'const $1 = await import($2);'));
@@ -49,6 +55,11 @@ try {
   // Types, as a CommonJS and as an ES module consumer sees them.
   const typed = `import { createInMemoryEventStore, type EventStore, type Decider } from '@dealbook/eventsourcing';
 import { deciderSpec } from '@dealbook/testing';
+import { definePolicy, type Policy } from '@dealbook/core';
+import { createSalesEngine, type SalesEngine } from '@dealbook/engine';
+const policy: Policy = definePolicy({ timeZone: 'UTC' });
+const engine: SalesEngine = createSalesEngine({ policy });
+void engine;
 const store: EventStore = createInMemoryEventStore();
 const d: Decider<{ type: 'X' }, { type: 'Y'; data: null }, number> = { initialState: 0, decide: () => [{ type: 'Y', data: null }], evolve: (s) => s + 1 };
 deciderSpec(d).given([]).when({ type: 'X' }).then([{ type: 'Y', data: null }]);
