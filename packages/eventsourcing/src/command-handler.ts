@@ -75,6 +75,8 @@ export interface HandleOptions {
   readonly expectedVersion?: ExpectedVersion;
 }
 
+const NO_HANDLE_OPTIONS: HandleOptions = Object.freeze({});
+
 export interface CommandResult<Event, State> {
   /** The aggregate's state after the command (its current state for a duplicate). */
   readonly state: State;
@@ -118,6 +120,7 @@ export function createCommandHandler<Command extends CommandEnvelope, Event exte
   const { store, decider } = options;
   const ids = options.ids ?? randomIds;
   const upcasters = options.upcasters ?? noUpcasters;
+  const upcast = options.upcasters === undefined ? undefined : (e: EventEnvelope) => upcasters.upcast(e);
   const maxAttempts = options.retry?.maxAttempts ?? 5;
   const backoff = options.retry?.backoffMs;
   const window = options.idempotencyWindow ?? 1000;
@@ -129,7 +132,7 @@ export function createCommandHandler<Command extends CommandEnvelope, Event exte
     let s = state;
     for (const r of records) {
       if (r.event.streamVersion <= afterVersion) continue;
-      s = decider.evolve(s, upcasters.upcast(r.event) as unknown as Event);
+      s = decider.evolve(s, (upcast === undefined ? r.event : upcast(r.event)) as unknown as Event);
     }
     return s;
   };
@@ -171,7 +174,7 @@ export function createCommandHandler<Command extends CommandEnvelope, Event exte
       return { state, version };
     },
 
-    async handle(streamId, command, handleOptions = {}) {
+    async handle(streamId, command, handleOptions: HandleOptions = NO_HANDLE_OPTIONS) {
       checkCommand(command);
       const explicit = handleOptions.expectedVersion;
       for (let attempt = 1; ; attempt++) {

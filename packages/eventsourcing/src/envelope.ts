@@ -105,7 +105,14 @@ export const eventTypeSchema = z
   .regex(EVENT_TYPE, 'must start with a letter and hold only letters, digits, _ . : - (at most 200)');
 
 export const streamIdSchema = z.string().regex(STREAM_ID, 'must be 1 to 512 characters without white space');
-export const isStreamId = (value: unknown): value is string => typeof value === 'string' && STREAM_ID.test(value);
+let lastStreamId = '';
+/** A valid stream id? (A read and the append that follows name the same stream: the last one is remembered.) */
+export function isStreamId(value: unknown): value is string {
+  if (value === lastStreamId) return true;
+  if (typeof value !== 'string' || !STREAM_ID.test(value)) return false;
+  lastStreamId = value;
+  return true;
+}
 
 export const schemaVersionSchema = z.number().int().min(1).max(MAX_SCHEMA_VERSION);
 
@@ -159,7 +166,6 @@ export function isUuid(value: unknown): boolean {
   return value === '00000000-0000-0000-0000-000000000000' || value === 'ffffffff-ffff-ffff-ffff-ffffffffffff';
 }
 
-const NEW_EVENT_KEYS = new Set(['eventId', 'type', 'schemaVersion', 'occurredAt', 'recordedAt', 'data', 'metadata']);
 const isBoundedString = (v: unknown) => typeof v === 'string' && v.length >= 1 && v.length <= 512;
 
 /**
@@ -170,7 +176,10 @@ const isBoundedString = (v: unknown) => typeof v === 'string' && v.length >= 1 &
 export function isWellFormedNewEvent(value: unknown): boolean {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const e = value as Record<string, unknown>;
-  for (const key in e) if (!NEW_EVENT_KEYS.has(key)) return false;
+  for (const key in e) {
+    // Plain comparisons: property names are internalized, so these are pointer checks.
+    if (key !== 'eventId' && key !== 'type' && key !== 'data' && key !== 'metadata' && key !== 'occurredAt' && key !== 'schemaVersion' && key !== 'recordedAt') return false;
+  }
   const sv = e.schemaVersion;
   const m = e.metadata;
   return (

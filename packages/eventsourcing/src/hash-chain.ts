@@ -47,43 +47,50 @@ export function sealEvents(
 ): EventEnvelope[] {
   const issues: ValidationIssue[] = [];
   const unfrozen: object[] = [];
-  const prepared: { data: JsonValue; metadata: JsonValue; event: NewEvent; indexKeys: boolean }[] = [];
-  for (let i = 0; i < events.length; i++) {
+  const count = events.length;
+  const datas: JsonValue[] = new Array<JsonValue>(count);
+  const metas: JsonValue[] = new Array<JsonValue>(count);
+  const indexKeys: boolean[] = new Array<boolean>(count);
+  const context: CanonicalContext = { issues, indexKeys: false, unfrozen };
+  const trail: (string | number)[] = ['events', 0, 'data'];
+  for (let i = 0; i < count; i++) {
     const event = events[i];
-    const at = () => `events[${i}]`;
     if (!isWellFormedNewEvent(event)) {
       const parsed = newEventSchema.safeParse(event);
       if (!parsed.success) {
         for (const issue of parsed.error.issues) {
-          issues.push({ path: `${at()}.${formatPath(issue.path)}`.replace(/\.$/, ''), message: issue.message });
+          issues.push({ path: `events[${i}].${formatPath(issue.path)}`.replace(/\.$/, ''), message: issue.message });
         }
         continue;
       }
     }
     const e = event as NewEvent;
-    if (e.data === undefined) issues.push({ path: `${at()}.data`, message: 'is required (use null or {} for no data)' });
-    const context: CanonicalContext = { issues, indexKeys: false, unfrozen };
-    const data = toCanonicalJson(e.data, ['events', i, 'data'], context);
+    if (e.data === undefined) issues.push({ path: `events[${i}].data`, message: 'is required (use null or {} for no data)' });
+    context.indexKeys = false;
+    trail[1] = i;
+    trail[2] = 'data';
+    datas[i] = toCanonicalJson(e.data, trail, context);
     // The events of one command share their metadata object: copy it once.
-    let metadata: JsonValue;
-    if (i > 0 && e.metadata === events[i - 1]!.metadata && prepared.length > 0) {
-      const last = prepared[prepared.length - 1]!;
-      metadata = last.metadata;
-      if (last.indexKeys) context.indexKeys = true;
-    } else metadata = toCanonicalJson(e.metadata, ['events', i, 'metadata'], context);
-    prepared.push({ data, metadata, event: e, indexKeys: context.indexKeys });
+    if (i > 0 && e.metadata === events[i - 1]!.metadata && metas[i - 1] !== undefined) {
+      metas[i] = metas[i - 1]!;
+      if (indexKeys[i - 1]) context.indexKeys = true;
+    } else {
+      trail[2] = 'metadata';
+      metas[i] = toCanonicalJson(e.metadata, trail, context);
+    }
+    indexKeys[i] = context.indexKeys;
   }
   if (issues.length > 0) throw new ValidationError(`Append to "${streamId}"`, issues);
 
-  const sealed: EventEnvelope[] = new Array<EventEnvelope>(prepared.length);
+  const sealed: EventEnvelope[] = new Array<EventEnvelope>(count);
   let previous = prevHash;
-  for (let i = 0; i < prepared.length; i++) {
-    const { data, metadata, event, indexKeys } = prepared[i]!;
+  for (let i = 0; i < count; i++) {
+    const event = events[i]!;
     const envelope = buildEnvelope(
-      indexKeys,
-      data,
+      indexKeys[i]!,
+      datas[i]!,
       event.eventId,
-      metadata as unknown as EventMetadata,
+      metas[i] as unknown as EventMetadata,
       event.occurredAt,
       previous,
       event.recordedAt ?? recordedAt,

@@ -9,6 +9,9 @@ import { systemClock, type Clock } from './clock.js';
 import { createCatchUpSubscription } from './subscription.js';
 import { checkAppendArguments, checkReadAllOptions, checkReadStreamArguments } from './store-arguments.js';
 
+/** Shared empty options, so calls without options allocate nothing. */
+const NO_OPTIONS = Object.freeze({});
+
 export interface InMemoryEventStoreOptions {
   /** Stamps `recordedAt`. Default: the system clock. */
   readonly clock?: Clock;
@@ -64,7 +67,7 @@ export function createInMemoryEventStore(options: InMemoryEventStoreOptions = {}
       return log.length;
     },
 
-    async append(streamId: string, events: readonly NewEvent[], appendOptions: AppendOptions = {}): Promise<AppendResult> {
+    async append(streamId: string, events: readonly NewEvent[], appendOptions: AppendOptions = NO_OPTIONS): Promise<AppendResult> {
       assertOpen();
       checkAppendArguments(streamId, events, appendOptions);
       const stream = streams.get(streamId);
@@ -95,7 +98,7 @@ export function createInMemoryEventStore(options: InMemoryEventStoreOptions = {}
       return { nextExpectedVersion: current + sealed.length, position: recorded[recorded.length - 1]!.position, events: recorded };
     },
 
-    async readStream(streamId: string, readOptions: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    async readStream(streamId: string, readOptions: ReadStreamOptions = NO_OPTIONS): Promise<RecordedEvent[]> {
       assertOpen();
       checkReadStreamArguments(streamId, readOptions);
       const stream = streams.get(streamId);
@@ -113,7 +116,7 @@ export function createInMemoryEventStore(options: InMemoryEventStoreOptions = {}
       return out;
     },
 
-    async readAll(readOptions: ReadAllOptions = {}): Promise<ReadAllPage> {
+    async readAll(readOptions: ReadAllOptions = NO_OPTIONS): Promise<ReadAllPage> {
       assertOpen();
       return readAllSync(readOptions);
     },

@@ -62,7 +62,8 @@ export function canonicalContext(): CanonicalContext {
  */
 export function toCanonicalJson(value: unknown, path: string | readonly (string | number)[], context: CanonicalContext): JsonValue {
   // A path given as segments is only turned into a string if an issue needs it.
-  return typeof path === 'string' ? copyValue(value, { context, base: path, trail: [] }) : copyValue(value, { context, base: '', trail: [...path] });
+  // Segments are used as a stack and left as they were found.
+  return typeof path === 'string' ? copyValue(value, { context, base: path, trail: [] }) : copyValue(value, { context, base: '', trail: path as (string | number)[] });
 }
 
 interface Walk {
