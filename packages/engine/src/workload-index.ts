@@ -63,46 +63,40 @@ export function applyToWorkloadIndex(index: WorkloadIndex, records: readonly Rec
         break;
       }
       case 'LeadCaptured':
-        index.opportunity.set(id, { phase: 'lead' });
+        moveOpportunity(index, id, { phase: 'lead' });
         break;
       case 'LeadAssigned': {
-        const o = index.opportunity.get(id) ?? { phase: 'lead' as const };
-        const rep = String(data.repId);
-        if (o.phase === 'lead') remove(index.leadsByRep, o.owner, id);
-        else if (o.phase === 'open') remove(index.openOpportunitiesByRep, o.owner, id);
-        index.opportunity.set(id, { ...o, owner: rep });
-        if (o.phase === 'lead') add(index.leadsByRep, rep, id);
-        else if (o.phase === 'open') add(index.openOpportunitiesByRep, rep, id);
-        break;
-      }
-      case 'LeadDisqualified': {
         const o = index.opportunity.get(id);
-        remove(index.leadsByRep, o?.owner, id);
-        index.opportunity.set(id, { phase: 'closed', ...(o?.owner === undefined ? {} : { owner: o.owner }) });
+        moveOpportunity(index, id, { phase: o?.phase ?? 'lead', owner: String(data.repId) });
         break;
       }
-      case 'OpportunityOpened': {
-        const o = index.opportunity.get(id);
-        remove(index.leadsByRep, o?.owner, id);
-        const rep = String(data.repId);
-        index.opportunity.set(id, { phase: 'open', owner: rep });
-        add(index.openOpportunitiesByRep, rep, id);
+      case 'OpportunityOpened':
+        moveOpportunity(index, id, { phase: 'open', owner: String(data.repId) });
         break;
-      }
+      case 'LeadDisqualified':
       case 'OpportunityWon':
-      case 'OpportunityLost': {
-        const o = index.opportunity.get(id);
-        remove(index.openOpportunitiesByRep, o?.owner, id);
-        index.opportunity.set(id, { phase: 'closed', ...(o?.owner === undefined ? {} : { owner: o.owner }) });
-        break;
-      }
+      case 'OpportunityLost':
       case 'OpportunityReopened': {
         const o = index.opportunity.get(id);
-        if (o?.owner !== undefined) add(index.openOpportunitiesByRep, o.owner, id);
-        index.opportunity.set(id, { phase: 'open', ...(o?.owner === undefined ? {} : { owner: o.owner }) });
+        const phase = event.type === 'OpportunityReopened' ? 'open' : 'closed';
+        moveOpportunity(index, id, o?.owner === undefined ? { phase } : { phase, owner: o.owner });
         break;
       }
     }
+  }
+}
+
+/** Files an opportunity under its new phase and owner, taking it out of wherever it was. */
+function moveOpportunity(index: WorkloadIndex, id: string, next: { phase: 'lead' | 'open' | 'closed'; owner?: string }): void {
+  const before = index.opportunity.get(id);
+  if (before?.owner !== undefined) {
+    if (before.phase === 'lead') remove(index.leadsByRep, before.owner, id);
+    if (before.phase === 'open') remove(index.openOpportunitiesByRep, before.owner, id);
+  }
+  index.opportunity.set(id, next);
+  if (next.owner !== undefined) {
+    if (next.phase === 'lead') add(index.leadsByRep, next.owner, id);
+    if (next.phase === 'open') add(index.openOpportunitiesByRep, next.owner, id);
   }
 }
 
