@@ -8,3 +8,4 @@ export * from './periods.js';
 export * from './rules.js';
 export * from './rep/index.js';
 export * from './shared-rules.js';
+export * from './customer/index.js';

@@ -24,5 +24,11 @@ export interface AggregateModule {
   createDecider(policies: PolicyTimeline): Decider<AnyCommand, DomainEvent, unknown>;
   /** The id of the aggregate a command addresses (its stream is `<category>-<id>`). */
   idOf(command: AnyCommand): string;
-  needs(command: AnyCommand): Needs;
+  /**
+   * What the command's rules read beyond its own stream. `state` is the
+   * target aggregate's current state, loaded first only for the command
+   * types listed in `needsStateFor` (e.g. to name the customer's owner).
+   */
+  needs(command: AnyCommand, state?: unknown): Needs;
+  readonly needsStateFor?: ReadonlySet<string>;
 }

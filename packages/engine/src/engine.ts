@@ -144,9 +144,10 @@ export function createSalesEngine(options: SalesEngineOptions = {}): SalesEngine
       throw new ValidationError(`Command ${type as string}`, parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
     }
     const command = parsed.data as AnyCommand;
-    const refs = await refsFor(module.needs(command));
-    const decision = { ...command, context: { recordedAt: clock(), refs } };
     const streamId = `${module.category}-${module.idOf(command)}`;
+    const current = module.needsStateFor?.has(command.type) === true ? (await load(module.category, module.idOf(command))).state : undefined;
+    const refs = await refsFor(module.needs(command, current));
+    const decision = { ...command, context: { recordedAt: clock(), refs } };
     const result = await handlers.get(module.category)!.handle(streamId, decision, executeOptions);
     const reactions: ExecuteResult[] = [];
     if (!result.duplicate) {
