@@ -9,3 +9,4 @@ export * from './rules.js';
 export * from './rep/index.js';
 export * from './shared-rules.js';
 export * from './customer/index.js';
+export * from './opportunity/index.js';

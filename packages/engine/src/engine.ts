@@ -1,4 +1,4 @@
-import { createPolicyTimeline, definePolicy, type Policy, type PolicyTimeline } from '@dealbook/core';
+import { createPolicyTimeline, definePolicy, type CustomerState, type Policy, type PolicyTimeline } from '@dealbook/core';
 import {
   createCommandHandler,
   createInMemoryEventStore,
@@ -18,6 +18,7 @@ import {
 import type { AggregateModule, AnyCommand, Needs } from './aggregate-module.js';
 import { UnknownCommandError } from './errors.js';
 import { aggregateModules } from './modules.js';
+import { contractView, createdOnly, customerView } from './views.js';
 import { applyToWorkloadIndex, createWorkloadIndex, workloadEventTypes, workloadOf } from './workload-index.js';
 
 export interface SalesEngineOptions {
@@ -109,10 +110,19 @@ export function createSalesEngine(options: SalesEngineOptions = {}): SalesEngine
     return handler.load(`${category}-${id}`);
   };
 
+  const viewOf: Record<AggregateCategory, (state: unknown) => unknown> = {
+    rep: createdOnly,
+    customer: (state) => customerView(state as CustomerState),
+    opportunity: createdOnly,
+    contract: contractView,
+  };
   const statesOf = async (category: AggregateCategory, idsToLoad: readonly string[] | undefined) => {
     if (idsToLoad === undefined || !handlers.has(category)) return undefined;
     const out: Record<string, unknown> = {};
-    for (const id of new Set(idsToLoad)) out[id] = (await load(category, id)).state;
+    for (const id of new Set(idsToLoad)) {
+      const view = viewOf[category]((await load(category, id)).state);
+      if (view !== undefined) out[id] = view;
+    }
     return out;
   };
 

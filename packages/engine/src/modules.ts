@@ -1,4 +1,13 @@
-import { createCustomerDecider, createRepDecider, customerCommandSchemas, repCommandSchemas, type CustomerState } from '@dealbook/core';
+import {
+  createCustomerDecider,
+  createOpportunityDecider,
+  createRepDecider,
+  customerCommandSchemas,
+  opportunityCommandSchemas,
+  repCommandSchemas,
+  type CustomerState,
+  type OpportunityState,
+} from '@dealbook/core';
 import type { AggregateModule, AnyCommand } from './aggregate-module.js';
 
 const str = (command: AnyCommand, field: string): string => String(command[field]);
@@ -39,5 +48,37 @@ export const customerModule: AggregateModule = {
   },
 };
 
+/**
+ * Opportunity (with the lead phase): `opportunity-<opportunityId>`. Owners and
+ * plan-step owners must be active reps; opening reads the customer; winning
+ * and reopening read the contract.
+ */
+export const opportunityModule: AggregateModule = {
+  category: 'opportunity',
+  commandSchemas: opportunityCommandSchemas,
+  createDecider: (policies) => createOpportunityDecider(policies) as unknown as ReturnType<AggregateModule['createDecider']>,
+  idOf: (command) => str(command, 'opportunityId'),
+  needsStateFor: new Set(['IssueQuote', 'ReopenOpportunity']),
+  needs(command, state) {
+    const s = state as OpportunityState | undefined;
+    switch (command.type) {
+      case 'AssignLead':
+        return { reps: [str(command, 'repId')] };
+      case 'OpenOpportunity':
+        return { reps: [str(command, 'repId')], customers: [str(command, 'customerId')] };
+      case 'PlanFollowUp':
+        return { reps: (command.steps as readonly { ownerId: string }[]).map((step) => step.ownerId) };
+      case 'IssueQuote':
+        return s?.ownerRepId === undefined ? { reps: [] } : { reps: [s.ownerRepId] };
+      case 'WinOpportunity':
+        return { contracts: [str(command, 'contractId')] };
+      case 'ReopenOpportunity':
+        return s?.wonContractId === undefined ? {} : { contracts: [s.wonContractId] };
+      default:
+        return {};
+    }
+  },
+};
+
 /** Every aggregate the engine routes to. */
-export const aggregateModules: readonly AggregateModule[] = [repModule, customerModule];
+export const aggregateModules: readonly AggregateModule[] = [repModule, customerModule, opportunityModule];
