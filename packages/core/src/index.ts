@@ -10,3 +10,4 @@ export * from './rep/index.js';
 export * from './shared-rules.js';
 export * from './customer/index.js';
 export * from './opportunity/index.js';
+export * from './contract/index.js';

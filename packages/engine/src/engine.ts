@@ -1,4 +1,4 @@
-import { createPolicyTimeline, definePolicy, type CustomerState, type Policy, type PolicyTimeline } from '@dealbook/core';
+import { createPolicyTimeline, definePolicy, type ContractState, type CustomerState, type Policy, type PolicyTimeline } from '@dealbook/core';
 import {
   createCommandHandler,
   createInMemoryEventStore,
@@ -161,7 +161,7 @@ export function createSalesEngine(options: SalesEngineOptions = {}): SalesEngine
     const result = await handlers.get(module.category)!.handle(streamId, decision, executeOptions);
     const reactions: ExecuteResult[] = [];
     if (!result.duplicate) {
-      for (const reaction of reactionsTo(command, result.events)) reactions.push(await execute(reaction));
+      for (const reaction of reactionsTo(command, result.events, result.state)) reactions.push(await execute(reaction));
     }
     return { streamId, events: result.events, state: result.state, version: result.version, duplicate: result.duplicate, reactions };
   };
@@ -169,12 +169,29 @@ export function createSalesEngine(options: SalesEngineOptions = {}): SalesEngine
   return { store, policies, commandTypes, execute, load };
 }
 
-/** Commands the engine sends because of recorded events (policies in the event-sourcing sense). */
-function reactionsTo(command: AnyCommand, events: readonly RecordedEvent[]): AnyCommand[] {
+/**
+ * Commands the engine sends because of recorded events. R-OPP-WON: "an
+ * opportunity is won when the contract drafted from it is signed". The
+ * reaction's commandId derives from the signing event, so a re-delivered
+ * event never wins twice.
+ */
+function reactionsTo(command: AnyCommand, events: readonly RecordedEvent[], state: unknown): AnyCommand[] {
   const out: AnyCommand[] = [];
   for (const { event } of events) {
-    void command;
-    void event;
+    if (event.type !== 'ContractSigned') continue;
+    const contract = state as ContractState;
+    if (contract.opportunityId === undefined || contract.terms === undefined) continue;
+    out.push({
+      type: 'WinOpportunity',
+      commandId: `won-${event.eventId}`,
+      correlationId: event.metadata.correlationId,
+      causationId: event.eventId,
+      actorId: command.actorId,
+      occurredAt: event.occurredAt,
+      opportunityId: contract.opportunityId,
+      contractId: contract.contractId ?? event.streamId.slice('contract-'.length),
+      valueMinor: contract.terms.totalMinor,
+    });
   }
   return out;
 }

@@ -1,10 +1,13 @@
 import {
+  contractCommandSchemas,
+  createContractDecider,
   createCustomerDecider,
   createOpportunityDecider,
   createRepDecider,
   customerCommandSchemas,
   opportunityCommandSchemas,
   repCommandSchemas,
+  type ContractState,
   type CustomerState,
   type OpportunityState,
 } from '@dealbook/core';
@@ -80,5 +83,39 @@ export const opportunityModule: AggregateModule = {
   },
 };
 
+/**
+ * Contract: `contract-<contractId>`. Drafting reads the rep, the customer and
+ * the opportunity; signing also the signatory (and the rep's certifications);
+ * approvals read the approver.
+ */
+export const contractModule: AggregateModule = {
+  category: 'contract',
+  commandSchemas: contractCommandSchemas,
+  createDecider: (policies) => createContractDecider(policies) as unknown as ReturnType<AggregateModule['createDecider']>,
+  idOf: (command) => str(command, 'contractId'),
+  needsStateFor: new Set(['SignContract', 'AmendContract']),
+  needs(command, state) {
+    const s = state as ContractState | undefined;
+    const opportunity = (id: unknown) => (typeof id === 'string' ? [id] : []);
+    switch (command.type) {
+      case 'DraftContract':
+        return { reps: [str(command, 'repId')], customers: [str(command, 'customerId')], opportunities: opportunity(command.opportunityId) };
+      case 'SignContract':
+        return {
+          reps: [...(s?.repId === undefined ? [] : [s.repId]), str(command, 'companySignatoryId')],
+          customers: s?.customerId === undefined ? [] : [s.customerId],
+          opportunities: opportunity(s?.opportunityId),
+        };
+      case 'AmendContract':
+        return { reps: [str(command, 'approvedBy'), ...(s?.repId === undefined ? [] : [s.repId])] };
+      case 'TerminateContract':
+      case 'WriteOffBadDebt':
+        return typeof command.approvedBy === 'string' ? { reps: [command.approvedBy] } : {};
+      default:
+        return {};
+    }
+  },
+};
+
 /** Every aggregate the engine routes to. */
-export const aggregateModules: readonly AggregateModule[] = [repModule, customerModule, opportunityModule];
+export const aggregateModules: readonly AggregateModule[] = [repModule, customerModule, opportunityModule, contractModule];
