@@ -1,3 +1,4 @@
+import type { CommandUnionOf } from '../domain-event.js';
 import { sha256HexSchema } from '@dealbook/eventsourcing';
 import { z } from 'zod';
 import { commandSchema, idSchema, instantSchema, isoDateSchema, textSchema } from '../common-schemas.js';
@@ -36,9 +37,9 @@ export const contractCommandSchemas = {
 
 export type ContractCommandType = keyof typeof contractCommandSchemas;
 /** A Contract command as a host sends it (input of its schema). */
-export type ContractCommandInput = { [T in ContractCommandType]: z.input<(typeof contractCommandSchemas)[T]> }[ContractCommandType];
+export type ContractCommandInput = CommandUnionOf<typeof contractCommandSchemas, 'input'>;
 /** A validated Contract command: a discriminated union on `type`. */
-export type ContractCommand = { [T in ContractCommandType]: z.output<(typeof contractCommandSchemas)[T]> }[ContractCommandType];
+export type ContractCommand = CommandUnionOf<typeof contractCommandSchemas>;
 
 /** What the contract's rules read of a customer (the engine folds `customer-<id>`). */
 export interface ContractCustomerView {

@@ -1,7 +1,7 @@
 import { sha256HexSchema } from '@dealbook/eventsourcing';
 import { z } from 'zod';
 import { idSchema, instantSchema, isoDateSchema, moneyMinorSchema, productLineSchema, quantitySchema, textSchema } from '../common-schemas.js';
-import type { DomainEventOf } from '../domain-event.js';
+import type { EventUnionOf } from '../domain-event.js';
 import { contractLineSchema, contractPaymentTermsSchema, revisedContractTermsShape } from './terms.js';
 
 /** A delivered line: counted against the contract lines with the same product line and spec. */
@@ -47,7 +47,6 @@ export const contractEventSchemas = {
 } as const;
 
 export type ContractEventType = keyof typeof contractEventSchemas;
-type DataOf<T extends ContractEventType> = z.output<(typeof contractEventSchemas)[T]>;
 /** A Contract event: a discriminated union on `type`. */
-export type ContractEvent = { [T in ContractEventType]: DomainEventOf<T, DataOf<T>> }[ContractEventType];
+export type ContractEvent = EventUnionOf<typeof contractEventSchemas>;
 export type ContractEventOf<T extends ContractEventType> = Extract<ContractEvent, { type: T }>;

@@ -1,3 +1,4 @@
+import type { CommandUnionOf } from '../domain-event.js';
 import { z } from 'zod';
 import { commandSchema, idSchema, instantSchema, textSchema } from '../common-schemas.js';
 import { customerClasses } from '../domain-terms.js';
@@ -51,9 +52,9 @@ export const customerCommandSchemas = {
 
 export type CustomerCommandType = keyof typeof customerCommandSchemas;
 /** A Customer command as a host sends it (input of its schema). */
-export type CustomerCommandInput = { [T in CustomerCommandType]: z.input<(typeof customerCommandSchemas)[T]> }[CustomerCommandType];
+export type CustomerCommandInput = CommandUnionOf<typeof customerCommandSchemas, 'input'>;
 /** A validated Customer command: a discriminated union on `type`. */
-export type CustomerCommand = { [T in CustomerCommandType]: z.output<(typeof customerCommandSchemas)[T]> }[CustomerCommandType];
+export type CustomerCommand = CommandUnionOf<typeof customerCommandSchemas>;
 
 /**
  * What the customer's rules need from other aggregates and indexes.

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { idSchema, instantSchema, moneyMinorSchema, regionSchema, textSchema } from '../common-schemas.js';
-import type { DomainEventOf } from '../domain-event.js';
+import type { EventUnionOf } from '../domain-event.js';
 import { customerClasses } from '../domain-terms.js';
 
 /** A short label: a business type, dealer authorization level or credit rating (客户卡片 [002 表4]). */
@@ -72,9 +72,8 @@ export const customerEventSchemas = {
 } as const;
 
 export type CustomerEventType = keyof typeof customerEventSchemas;
-type DataOf<T extends CustomerEventType> = z.output<(typeof customerEventSchemas)[T]>;
 /** A Customer event: a discriminated union on `type`. */
-export type CustomerEvent = { [T in CustomerEventType]: DomainEventOf<T, DataOf<T>> }[CustomerEventType];
+export type CustomerEvent = EventUnionOf<typeof customerEventSchemas>;
 export type CustomerEventOf<T extends CustomerEventType> = Extract<CustomerEvent, { type: T }>;
 export type CustomerContact = z.output<typeof customerContactSchema>;
 export type CustomerAssignmentReason = (typeof customerAssignmentReasons)[number];

@@ -1,3 +1,4 @@
+import type { CommandUnionOf } from '../domain-event.js';
 import { z } from 'zod';
 import { commandSchema, idSchema, instantSchema, isoDateSchema, moneyMinorSchema, productLineSchema, textSchema } from '../common-schemas.js';
 import type { DecisionContext } from '../rules.js';
@@ -43,9 +44,9 @@ export const opportunityCommandSchemas = {
 
 export type OpportunityCommandType = keyof typeof opportunityCommandSchemas;
 /** An Opportunity command as a host sends it (input of its schema). */
-export type OpportunityCommandInput = { [T in OpportunityCommandType]: z.input<(typeof opportunityCommandSchemas)[T]> }[OpportunityCommandType];
+export type OpportunityCommandInput = CommandUnionOf<typeof opportunityCommandSchemas, 'input'>;
 /** A validated Opportunity command: a discriminated union on `type`. */
-export type OpportunityCommand = { [T in OpportunityCommandType]: z.output<(typeof opportunityCommandSchemas)[T]> }[OpportunityCommandType];
+export type OpportunityCommand = CommandUnionOf<typeof opportunityCommandSchemas>;
 
 /** A contract's lifecycle status as the Contract aggregate keeps it. */
 export type ContractStatusView = 'draft' | 'in_review' | 'approved' | 'signed' | 'fulfilled' | 'terminated';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { idSchema, instantSchema, isoDateSchema, moneyMinorSchema, productLineSchema, quantitySchema, regionSchema, textSchema } from '../common-schemas.js';
-import type { DomainEventOf } from '../domain-event.js';
+import type { EventUnionOf } from '../domain-event.js';
 
 /**
  * Where a lead comes from (DOMAIN.md "Opportunity"): 行業展會, 網絡營銷, 電話營銷,
@@ -78,9 +78,8 @@ export const opportunityEventSchemas = {
 } as const;
 
 export type OpportunityEventType = keyof typeof opportunityEventSchemas;
-type DataOf<T extends OpportunityEventType> = z.output<(typeof opportunityEventSchemas)[T]>;
 /** An Opportunity event: a discriminated union on `type`. */
-export type OpportunityEvent = { [T in OpportunityEventType]: DomainEventOf<T, DataOf<T>> }[OpportunityEventType];
+export type OpportunityEvent = EventUnionOf<typeof opportunityEventSchemas>;
 export type OpportunityEventOf<T extends OpportunityEventType> = Extract<OpportunityEvent, { type: T }>;
 
 /** Σ quantity × unit price of quote lines, in minor units (may exceed the safe range: the rule checks). */

@@ -1,3 +1,4 @@
+import type { CommandUnionOf } from '../domain-event.js';
 import { z } from 'zod';
 import { commandSchema, idSchema, instantSchema, moneyMinorSchema, productLineSchema, regionSchema, textSchema } from '../common-schemas.js';
 import { repRoles } from '../domain-terms.js';
@@ -24,9 +25,9 @@ export const repCommandSchemas = {
 
 export type RepCommandType = keyof typeof repCommandSchemas;
 /** A SalesRep command as a host sends it (input of its schema). */
-export type RepCommandInput = { [T in RepCommandType]: z.input<(typeof repCommandSchemas)[T]> }[RepCommandType];
+export type RepCommandInput = CommandUnionOf<typeof repCommandSchemas, 'input'>;
 /** A validated SalesRep command: a discriminated union on `type`. */
-export type RepCommand = { [T in RepCommandType]: z.output<(typeof repCommandSchemas)[T]> }[RepCommandType];
+export type RepCommand = CommandUnionOf<typeof repCommandSchemas>;
 
 /** What the rep's rules need from other aggregates (the engine keeps a workload index). */
 export interface RepAggregateRefs {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { idSchema, instantSchema, moneyMinorSchema, productLineSchema, regionSchema, textSchema } from '../common-schemas.js';
-import type { DomainEventOf } from '../domain-event.js';
+import type { EventUnionOf } from '../domain-event.js';
 import { repRoles } from '../domain-terms.js';
 import { periodSchema } from '../periods.js';
 
@@ -23,7 +23,6 @@ export const repEventSchemas = {
 } as const;
 
 export type RepEventType = keyof typeof repEventSchemas;
-type DataOf<T extends RepEventType> = z.output<(typeof repEventSchemas)[T]>;
 /** A SalesRep event: a discriminated union on `type`. */
-export type RepEvent = { [T in RepEventType]: DomainEventOf<T, DataOf<T>> }[RepEventType];
+export type RepEvent = EventUnionOf<typeof repEventSchemas>;
 export type RepEventOf<T extends RepEventType> = Extract<RepEvent, { type: T }>;
