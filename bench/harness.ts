@@ -62,6 +62,8 @@ export async function paired(
 }
 
 export const results: Measurement[] = [];
+/** Prose that belongs beside a section's table in docs/performance.md (what the figures mean, what is left). */
+export const notes: { readonly section: string; readonly text: string }[] = [];
 
 export function record(m: Measurement): void {
   results.push(m);

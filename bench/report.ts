@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { fmt, machine, results } from './harness.js';
+import { fmt, machine, notes, results } from './harness.js';
 
 /** Writes docs/performance.md from this run's measurements. */
 export function writePerformanceDoc(): string {
@@ -9,7 +9,7 @@ export function writePerformanceDoc(): string {
   const lines = [
     '# Performance',
     '',
-    'Written by `pnpm bench` (from the repository root: `npm run bench` works too, after `npm test` has installed).',
+    'Written by `npm run bench` (or `pnpm bench`) from the repository root, after `npm test` has installed; `npm run bench -- --quick` is a smoke run that does not write this page.',
     'Every figure stands beside a baseline measured in the same run on the same machine: compare the ratios, not the absolute numbers.',
     '',
     `Last run: ${new Date().toISOString().slice(0, 10)} on ${machine()}.`,
@@ -22,6 +22,7 @@ export function writePerformanceDoc(): string {
       lines.push(`| ${r.name}${r.note ? ` (${r.note})` : ''} | ${fmt(r.value)} ${r.unit} | ${r.baselineName}: ${fmt(r.baseline)} | ${r.ratio.toFixed(2)}× | ${goal} |`);
     }
     lines.push('');
+    for (const n of notes.filter((x) => x.section === section)) lines.push(n.text, '');
   }
   writeFileSync(path, lines.join('\n'));
   return path;
