@@ -3,3 +3,4 @@ export * from './projection-spec.js';
 export * from './envelopes.js';
 export * from './store-contract.js';
 export * from './decider-model.js';
+export * from './history/index.js';

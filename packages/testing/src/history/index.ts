@@ -1,0 +1,3 @@
+export * from './prng.js';
+export * from './generator.js';
+export * from './arbitrary.js';
