@@ -40,12 +40,23 @@ export function violationsOf<State, Event extends { readonly type: string }, Ref
   context: RuleContext<Refs>,
 ): RuleViolation[] {
   const out: RuleViolation[] = [];
-  for (const rule of rules) {
-    if (!rule.on.includes(event.type)) continue;
+  for (const rule of rulesFor(rules, event.type)) {
     const violation = rule.check(before, event, context);
     if (violation !== undefined) out.push(violation);
   }
   return out;
+}
+
+/** Rules by event type, worked out once per rule list. */
+const byType = new WeakMap<readonly object[], Map<string, readonly object[]>>();
+function rulesFor<R extends { readonly on: readonly string[] }>(rules: readonly R[], type: string): readonly R[] {
+  let index = byType.get(rules);
+  if (index === undefined) {
+    index = new Map();
+    for (const rule of rules) for (const t of rule.on) index.set(t, [...(index.get(t) ?? []), rule]);
+    byType.set(rules, index);
+  }
+  return (index.get(type) ?? []) as readonly R[];
 }
 
 /**

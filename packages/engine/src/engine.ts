@@ -15,6 +15,7 @@ import {
   type RecordedEvent,
   type RetryOptions,
 } from '@dealbook/eventsourcing';
+import { compile, type z } from 'zod';
 import type { AggregateModule, AnyCommand, Needs } from './aggregate-module.js';
 import { UnknownCommandError } from './errors.js';
 import { aggregateModules } from './modules.js';
@@ -32,6 +33,12 @@ export interface SalesEngineOptions {
   readonly ids?: IdGenerator;
   /** Retries on concurrent writes to one stream. Default: 5 attempts. */
   readonly retry?: RetryOptions;
+  /**
+   * Keep aggregates' latest states in memory so a command reads only what was
+   * appended since (other writers included). Default: on, 10,000 streams per
+   * aggregate type; `false` reads every stream from its start each time.
+   */
+  readonly cache?: boolean | { readonly maxStreams?: number };
 }
 
 export interface ExecuteOptions {
@@ -85,10 +92,18 @@ export function createSalesEngine(options: SalesEngineOptions = {}): SalesEngine
   const ids = options.ids ?? randomIds;
 
   const byCommandType = new Map<string, AggregateModule>();
+  // zod's compiled fast path (same results, generated code; the runtime parser names the issues).
+  const schemas = new Map<string, AggregateModule['commandSchemas'][string]>();
   const handlers = new Map<AggregateCategory, CommandHandler<AnyCommand, DomainEvent, unknown>>();
   for (const module of aggregateModules) {
-    for (const type of Object.keys(module.commandSchemas)) byCommandType.set(type, module);
-    handlers.set(module.category, createCommandHandler({ store, decider: module.createDecider(policies), ids, ...(options.retry ? { retry: options.retry } : {}) }));
+    for (const [type, schema] of Object.entries(module.commandSchemas)) {
+      byCommandType.set(type, module);
+      schemas.set(type, compile(schema as unknown as z.ZodType) as unknown as typeof schema);
+    }
+    handlers.set(
+      module.category,
+      createCommandHandler({ store, decider: module.createDecider(policies), ids, cache: options.cache ?? true, ...(options.retry ? { retry: options.retry } : {}) }),
+    );
   }
   const commandTypes = [...byCommandType.keys()].sort();
 
@@ -138,7 +153,7 @@ export function createSalesEngine(options: SalesEngineOptions = {}): SalesEngine
     if (contracts) refs.contracts = contracts;
     if (needs.workloadOf !== undefined || needs.customerNumbers === true) await catchUpIndex();
     if (needs.workloadOf !== undefined) refs.workload = workloadOf(index, needs.workloadOf);
-    if (needs.customerNumbers === true) refs.customerNumbers = Object.fromEntries(index.customerNumbers);
+    if (needs.customerNumbers === true) refs.customerNumbers = index.customerNumbers;
     return refs;
   };
 
@@ -149,7 +164,7 @@ export function createSalesEngine(options: SalesEngineOptions = {}): SalesEngine
     const type = (input as { type?: unknown }).type;
     const module = typeof type === 'string' ? byCommandType.get(type) : undefined;
     if (module === undefined) throw new UnknownCommandError(type, commandTypes);
-    const parsed = module.commandSchemas[type as string]!.safeParse(input);
+    const parsed = schemas.get(type as string)!.safeParse(input);
     if (!parsed.success) {
       throw new ValidationError(`Command ${type as string}`, parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
     }

@@ -13,8 +13,8 @@ export interface WorkloadIndex {
   readonly leadsByRep: Map<string, Set<string>>;
   /** Open opportunity ids by owning rep. */
   readonly openOpportunitiesByRep: Map<string, Set<string>>;
-  /** customerNumber → customerId. */
-  readonly customerNumbers: Map<string, string>;
+  /** customerNumber → customerId (a plain object, handed to rules as it is). */
+  readonly customerNumbers: Record<string, string>;
   /** Owner of each customer, and phase and owner of each opportunity (to move them when they change). */
   readonly customerOwner: Map<string, string>;
   readonly opportunity: Map<string, { phase: 'lead' | 'open' | 'closed'; owner?: string }>;
@@ -33,7 +33,7 @@ export const workloadEventTypes = [
 ] as const;
 
 export function createWorkloadIndex(): WorkloadIndex {
-  return { customersByRep: new Map(), leadsByRep: new Map(), openOpportunitiesByRep: new Map(), customerNumbers: new Map(), customerOwner: new Map(), opportunity: new Map() };
+  return { customersByRep: new Map(), leadsByRep: new Map(), openOpportunitiesByRep: new Map(), customerNumbers: Object.create(null) as Record<string, string>, customerOwner: new Map(), opportunity: new Map() };
 }
 
 const add = (map: Map<string, Set<string>>, key: string, value: string) => {
@@ -53,7 +53,7 @@ export function applyToWorkloadIndex(index: WorkloadIndex, records: readonly Rec
     const id = idOf(event);
     switch (event.type) {
       case 'CustomerRegistered':
-        if (typeof data.customerNumber === 'string') index.customerNumbers.set(data.customerNumber, id);
+        if (typeof data.customerNumber === 'string') index.customerNumbers[data.customerNumber] = id;
         break;
       case 'CustomerAssigned': {
         remove(index.customersByRep, index.customerOwner.get(id), id);

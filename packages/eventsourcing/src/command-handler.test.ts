@@ -114,14 +114,49 @@ function commandOf(step: { type: string; amount: number }, i: number): AccountCo
   }
 }
 
+describe('state cache', () => {
+  it('a cached handler sees what other writers appended, and stays equal to a full replay', async () => {
+    await fc.assert(
+      fc.asyncProperty(scriptArb, fc.array(fc.boolean(), { minLength: 1 }), async (script, whoWrites) => {
+        const store = createInMemoryEventStore();
+        const cached = createCommandHandler<AccountCommand, AccountEvent, AccountState>({ store, decider: accountDecider, cache: { maxStreams: 2 } });
+        const other = createCommandHandler<AccountCommand, AccountEvent, AccountState>({ store, decider: accountDecider });
+        for (const [i, step] of script.entries()) {
+          if (step.kind === 'resend') continue;
+          const writer = whoWrites[i % whoWrites.length] ? cached : other;
+          const stream = `account-${i % 3}`; // three streams through a cache of two: evictions happen
+          await writer.handle(stream, commandOf(step, i)).catch((e: unknown) => {
+            if (!(e instanceof DomainError)) throw e;
+          });
+          expect(await cached.load(stream)).toEqual(await other.load(stream));
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('recognises a re-sent command from the cache, after the stream moved on', async () => {
+    const store = createInMemoryEventStore();
+    const handler = createCommandHandler<AccountCommand, AccountEvent, AccountState>({ store, decider: accountDecider, cache: true });
+    const open = { type: 'Open' as const, owner: 'a', ...meta() };
+    const first = await handler.handle('account-1', open);
+    for (let i = 0; i < 5; i++) await handler.handle('account-1', { type: 'Deposit', amountMinor: 1, ...meta() });
+    const again = await handler.handle('account-1', open);
+    expect(again).toMatchObject({ duplicate: true, version: 0 });
+    expect(again.events).toEqual(first.events);
+    expect((await store.readStream('account-1')).length).toBe(6);
+  });
+});
+
 describe('command handler (properties)', () => {
   it('idempotency: a re-sent commandId returns the first outcome and appends nothing', async () => {
     await fc.assert(
-      fc.asyncProperty(scriptArb, fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined }), async (script, snapshotEvery) => {
+      fc.asyncProperty(scriptArb, fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined }), fc.boolean(), async (script, snapshotEvery, cache) => {
         const store = createInMemoryEventStore();
         const handler = createCommandHandler<AccountCommand, AccountEvent, AccountState>({
           store,
           decider: accountDecider,
+          cache,
           ...(snapshotEvery ? { snapshots: { store: createInMemorySnapshotStore<AccountState>(), policy: everyNEvents(snapshotEvery) } } : {}),
         });
         const sent: { command: AccountCommand; outcome: Awaited<ReturnType<typeof handler.handle>> | 'rejected' }[] = [];
@@ -155,10 +190,10 @@ describe('command handler (properties)', () => {
 
   it('snapshot + tail = full replay, for any snapshot frequency', async () => {
     await fc.assert(
-      fc.asyncProperty(scriptArb, fc.integer({ min: 1, max: 6 }), async (script, every) => {
+      fc.asyncProperty(scriptArb, fc.integer({ min: 1, max: 6 }), fc.boolean(), async (script, every, cache) => {
         const store = createInMemoryEventStore();
         const snapshots = createInMemorySnapshotStore<AccountState>();
-        const withSnapshots = createCommandHandler<AccountCommand, AccountEvent, AccountState>({ store, decider: accountDecider, snapshots: { store: snapshots, policy: everyNEvents(every) } });
+        const withSnapshots = createCommandHandler<AccountCommand, AccountEvent, AccountState>({ store, decider: accountDecider, cache, snapshots: { store: snapshots, policy: everyNEvents(every) } });
         const plain = createCommandHandler<AccountCommand, AccountEvent, AccountState>({ store, decider: accountDecider });
         for (const [i, step] of script.entries()) {
           if (step.kind === 'resend') continue;

@@ -65,6 +65,14 @@ export interface CommandHandlerOptions<Command, Event, State> {
    * snapshots every event of the stream is seen.
    */
   readonly idempotencyWindow?: number;
+  /**
+   * Keep each stream's latest state in process memory, so a command reads
+   * only the events appended since (by anyone: other writers are picked up
+   * from the store). States must be treated as immutable (`evolve` returns
+   * new objects). `true` caches up to 10,000 streams, least recently used
+   * out first. Default: off.
+   */
+  readonly cache?: boolean | { readonly maxStreams?: number };
 }
 
 export interface HandleOptions {
@@ -107,6 +115,23 @@ interface Loaded<State> {
   readonly snapshotVersion: number;
   /** Events seen while loading, for recognising re-sent commands. */
   readonly seen: readonly RecordedEvent[];
+  /** The stream's cache entry, when the cache is on. */
+  readonly entry?: CacheEntry<State>;
+}
+
+/** What the state cache keeps per stream: the state at a version, and which versions each command produced. */
+interface CacheEntry<State> {
+  state: State;
+  version: number;
+  snapshotVersion: number;
+  readonly commands: Map<string, { readonly from: number; readonly to: number }>;
+}
+
+function noteCommands(commands: CacheEntry<unknown>['commands'], records: readonly RecordedEvent[]): void {
+  for (const { event } of records) {
+    const known = commands.get(event.metadata.commandId);
+    commands.set(event.metadata.commandId, known === undefined ? { from: event.streamVersion, to: event.streamVersion } : { from: known.from, to: event.streamVersion });
+  }
 }
 
 /**
@@ -137,7 +162,32 @@ export function createCommandHandler<Command extends CommandEnvelope, Event exte
     return s;
   };
 
+  const cacheLimit = options.cache === undefined || options.cache === false ? 0 : options.cache === true ? 10_000 : (options.cache.maxStreams ?? 10_000);
+  const cache = new Map<string, CacheEntry<State>>();
+
   const load = async (streamId: string): Promise<Loaded<State>> => {
+    if (cacheLimit === 0) return loadFromStore(streamId);
+    const entry = cache.get(streamId);
+    if (entry === undefined) {
+      const loaded = await loadFromStore(streamId);
+      const fresh: CacheEntry<State> = { state: loaded.state, version: loaded.version, snapshotVersion: loaded.snapshotVersion, commands: new Map() };
+      noteCommands(fresh.commands, loaded.seen);
+      cache.set(streamId, fresh);
+      if (cache.size > cacheLimit) cache.delete(cache.keys().next().value as string);
+      return { ...loaded, entry: fresh };
+    }
+    cache.delete(streamId); // most recently used goes last
+    cache.set(streamId, entry);
+    const tail = await store.readStream(streamId, { fromVersion: entry.version + 1 });
+    if (tail.length > 0) {
+      entry.state = evolveAll(entry.state, tail, entry.version);
+      entry.version = tail[tail.length - 1]!.event.streamVersion;
+      noteCommands(entry.commands, tail);
+    }
+    return { state: entry.state, version: entry.version, snapshotVersion: entry.snapshotVersion, seen: tail, entry };
+  };
+
+  const loadFromStore = async (streamId: string): Promise<Loaded<State>> => {
     const snapshot = snapshots === undefined ? undefined : await snapshots.store.load(streamId);
     if (snapshot !== undefined && snapshot.stateVersion === stateVersion) {
       const records = await store.readStream(streamId, { fromVersion: Math.max(0, snapshot.version + 1 - window) });
@@ -180,8 +230,12 @@ export function createCommandHandler<Command extends CommandEnvelope, Event exte
       for (let attempt = 1; ; attempt++) {
         const loaded = await load(streamId);
 
-        const previous = recordsOfCommand(loaded.seen, command.commandId);
-        if (previous !== undefined) {
+        const known = loaded.entry?.commands.get(command.commandId);
+        const previous =
+          known === undefined
+            ? recordsOfCommand(loaded.seen, command.commandId)
+            : await store.readStream(streamId, { fromVersion: known.from, maxCount: known.to - known.from + 1 });
+        if (previous !== undefined && previous.length > 0) {
           const last = previous[previous.length - 1]!;
           return { state: loaded.state, events: previous, decided: [], version: last.event.streamVersion, position: last.position, duplicate: true, attempts: attempt };
         }
@@ -213,10 +267,17 @@ export function createCommandHandler<Command extends CommandEnvelope, Event exte
             expectedVersion: loaded.version === NO_STREAM_VERSION ? 'no_stream' : loaded.version,
           });
           const state = evolveAll(loaded.state, result.events, loaded.version);
+          const entry = loaded.entry;
+          if (entry !== undefined && result.nextExpectedVersion > entry.version) {
+            entry.state = state;
+            entry.version = result.nextExpectedVersion;
+            noteCommands(entry.commands, result.events);
+          }
           if (snapshots !== undefined) {
             const context = { streamId, version: result.nextExpectedVersion, eventsSinceSnapshot: result.nextExpectedVersion - loaded.snapshotVersion };
             if (snapshots.policy(context)) {
               await snapshots.store.save({ streamId, version: result.nextExpectedVersion, stateVersion, state });
+              if (entry !== undefined && entry.version === result.nextExpectedVersion) entry.snapshotVersion = result.nextExpectedVersion;
             }
           }
           return { state, events: result.events, decided, version: result.nextExpectedVersion, position: result.position, duplicate: false, attempts: attempt };
