@@ -1,6 +1,6 @@
-import { TZDate } from '@date-fns/tz';
+import { TZDate, tz } from '@date-fns/tz';
 import { canonicalJson, sha256Hex } from '@dealbook/eventsourcing';
-import { addDays, format, startOfDay } from 'date-fns';
+import { addDays, formatISO } from 'date-fns';
 import { z } from 'zod';
 import { isoDateSchema, moneyMinorSchema, productLineSchema, quantitySchema } from '../common-schemas.js';
 
@@ -95,6 +95,8 @@ export function contractedByLine(lines: readonly ContractLine[]): Readonly<Recor
   return out;
 }
 
+const utc = tz('UTC');
+
 /**
  * When an invoice falls due (R-AR-INVOICE, design §3.4): the due date D is
  * the local date of the issue instant in `timeZone` plus `creditDays`; the
@@ -102,8 +104,11 @@ export function contractedByLine(lines: readonly ContractLine[]): Readonly<Recor
  * D + 1 (ISO-8601 UTC). Days past due at T = local date(T) − D.
  */
 export function invoiceDueAt(issuedAt: string, creditDays: number, timeZone: string): { readonly dueDate: string; readonly dueAt: string } {
+  // The zone is needed twice only: for the local date of issue, and for the
+  // instant the day after the due date starts. The days in between are plain
+  // calendar days, counted on a UTC date (no zone offsets to look up).
   const issued = new TZDate(Date.parse(issuedAt), timeZone);
-  const dueDay = addDays(issued, creditDays);
-  const end = startOfDay(addDays(dueDay, 1));
-  return { dueDate: format(dueDay, 'yyyy-MM-dd'), dueAt: new Date(end.getTime()).toISOString() };
+  const dueDay = addDays(new Date(Date.UTC(issued.getFullYear(), issued.getMonth(), issued.getDate())), creditDays);
+  const end = new TZDate(dueDay.getUTCFullYear(), dueDay.getUTCMonth(), dueDay.getUTCDate() + 1, timeZone);
+  return { dueDate: formatISO(dueDay, { representation: 'date', in: utc }), dueAt: new Date(end.getTime()).toISOString() };
 }
