@@ -1,5 +1,6 @@
 // `pnpm bench`: every benchmark, each figure beside a baseline from the same run.
 // Options: --quick (small sizes, for a smoke run), --no-write (do not update docs/performance.md).
+import { domainBenchmarks } from './domain.bench.js';
 import { hashingBenchmarks } from './hashing.bench.js';
 import { kernelBenchmarks } from './kernel.bench.js';
 import { machine } from './harness.js';
@@ -10,6 +11,7 @@ const write = !process.argv.includes('--no-write') && !quick;
 console.log(`dealbook benchmarks on ${machine()}${quick ? ' (quick)' : ''}`);
 await hashingBenchmarks({ quick });
 await kernelBenchmarks({ largeHistory: quick ? 50_000 : 1_000_000, quick });
+await domainBenchmarks({ quick });
 if (write) {
   const path = writePerformanceDoc();
   console.log(`\nwrote ${path}`);
