@@ -19,7 +19,7 @@ async function send(at: string, command: Record<string, unknown>): Promise<unkno
     return result.state;
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
-    console.log(`  ${at.slice(0, 10)}  ${String(command.type).padEnd(24)} ✗ ${error.code}: ${error.message}`);
+    console.log(`  ${at.slice(0, 10)}  ${String(command.type).padEnd(24)} refused, ${error.code}: ${error.message}`);
     return undefined;
   }
 }
