@@ -24,11 +24,16 @@ export interface ManualClock {
 export function manualClock(startIso: string, autoAdvanceMs = 0): ManualClock {
   let current = Date.parse(startIso);
   if (!Number.isFinite(current)) throw new TypeError(`manualClock: not an ISO-8601 instant: ${startIso}`);
+  let formattedMs = Number.NaN;
+  let formatted = '';
   return {
     now() {
-      const iso = new Date(current).toISOString();
+      if (current !== formattedMs) {
+        formattedMs = current;
+        formatted = new Date(current).toISOString();
+      }
       current += autoAdvanceMs;
-      return iso;
+      return formatted;
     },
     advance(ms) {
       current += ms;

@@ -176,8 +176,10 @@ export function createCommandHandler<Command extends CommandEnvelope, Event exte
       if (cache.size > cacheLimit) cache.delete(cache.keys().next().value as string);
       return { ...loaded, entry: fresh };
     }
-    cache.delete(streamId); // most recently used goes last
-    cache.set(streamId, entry);
+    if (cache.size * 2 > cacheLimit) {
+      cache.delete(streamId); // most recently used goes last (only worth the work when eviction is near)
+      cache.set(streamId, entry);
+    }
     const tail = await store.readStream(streamId, { fromVersion: entry.version + 1 });
     if (tail.length > 0) {
       entry.state = evolveAll(entry.state, tail, entry.version);

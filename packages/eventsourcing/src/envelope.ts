@@ -64,7 +64,10 @@ export interface RecordedEvent<E extends EventEnvelope = EventEnvelope> {
 export const ZERO_HASH = '0'.repeat(64);
 
 const ISO_UTC_MILLIS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-let lastValidTimestamp = '';
+// The last few timestamps found valid: a command's occurredAt, the clock's
+// recordedAt and the like are checked several times on their way through.
+const validTimestamps: string[] = ['', '', '', ''];
+let nextSlot = 0;
 
 /**
  * ISO-8601 UTC timestamps exactly as `Date.prototype.toISOString` writes them
@@ -72,11 +75,12 @@ let lastValidTimestamp = '';
  * time order, which "as of T" reads rely on.
  */
 export function isIsoTimestamp(value: unknown): value is string {
-  if (value === lastValidTimestamp) return true; // the events of one command share their timestamps
+  if (value === validTimestamps[0] || value === validTimestamps[1] || value === validTimestamps[2] || value === validTimestamps[3]) return true;
   if (typeof value !== 'string' || !ISO_UTC_MILLIS.test(value)) return false;
   const ms = Date.parse(value);
   if (!Number.isFinite(ms) || new Date(ms).toISOString() !== value) return false;
-  lastValidTimestamp = value;
+  validTimestamps[nextSlot] = value;
+  nextSlot = (nextSlot + 1) & 3;
   return true;
 }
 
