@@ -74,10 +74,11 @@ export function enforceRules<State, Event extends { readonly type: string; reado
   refs: Refs,
 ): readonly Event[] {
   let current = state;
-  for (const event of events) {
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i]!;
     const [violation] = violationsOf(rules, current, event, { policy: policies.at(event.occurredAt), recordedAt, refs });
     if (violation !== undefined) throw new DomainError(violation.code, violation.message, violation.details ?? {});
-    current = evolve(current, event);
+    if (i < events.length - 1) current = evolve(current, event); // the state after the last event is the caller's to make
   }
   return events;
 }
