@@ -1,9 +1,9 @@
 import type { CommandUnionOf } from '../domain-event.js';
 import { z } from 'zod';
-import { commandSchema, idSchema, instantSchema, isoDateSchema, moneyMinorSchema, productLineSchema, textSchema } from '../common-schemas.js';
+import { commandSchema, idSchema, instantSchema, isoDateSchema, moneyMinorSchema, textSchema } from '../common-schemas.js';
 import type { DecisionContext } from '../rules.js';
 import type { RepRefs } from '../shared-rules.js';
-import { followUpStepSchema, leadPriorities, leadSources, leadNamesSomeone, leadNamesSomeoneIssue, opportunityStages, probabilitySchema, prospectSchema, quoteLineSchema } from './events.js';
+import { followUpStepSchema, opportunityEventSchemas, leadPriorities, leadSources, leadNamesSomeone, leadNamesSomeoneIssue, opportunityStages, probabilitySchema, prospectSchema, quoteLineSchema } from './events.js';
 
 /**
  * The command schemas of Opportunity (with its lead phase), keyed by type.
@@ -23,15 +23,7 @@ export const opportunityCommandSchemas = {
   DisqualifyLead: commandSchema('DisqualifyLead', { opportunityId: idSchema, reason: textSchema }),
   AssignLead: commandSchema('AssignLead', { opportunityId: idSchema, repId: idSchema }),
   FollowUpLead: commandSchema('FollowUpLead', { opportunityId: idSchema, note: textSchema }),
-  OpenOpportunity: commandSchema('OpenOpportunity', {
-    opportunityId: idSchema,
-    customerId: idSchema,
-    repId: idSchema,
-    productLines: z.array(productLineSchema).min(1),
-    estimatedValueMinor: moneyMinorSchema,
-    probability: probabilitySchema,
-    expectedCloseDate: isoDateSchema,
-  }),
+  OpenOpportunity: commandSchema('OpenOpportunity', { opportunityId: idSchema, ...opportunityEventSchemas.OpportunityOpened.shape }),
   EvaluateOpportunity: commandSchema('EvaluateOpportunity', { opportunityId: idSchema, estimatedValueMinor: moneyMinorSchema, probability: probabilitySchema, expectedCloseDate: isoDateSchema.optional() }),
   PlanFollowUp: commandSchema('PlanFollowUp', { opportunityId: idSchema, steps: z.array(followUpStepSchema).min(1) }),
   ChangeStage: commandSchema('ChangeStage', { opportunityId: idSchema, to: z.enum(opportunityStages), reason: textSchema.optional() }),
