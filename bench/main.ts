@@ -3,6 +3,8 @@
 import { domainBenchmarks } from './domain.bench.js';
 import { hashingBenchmarks } from './hashing.bench.js';
 import { kernelBenchmarks } from './kernel.bench.js';
+import { projectionBenchmarks } from './projections.bench.js';
+import { sqliteBenchmarks } from './sqlite.bench.js';
 import { machine } from './harness.js';
 import { writePerformanceDoc } from './report.js';
 
@@ -12,6 +14,8 @@ console.log(`dealbook benchmarks on ${machine()}${quick ? ' (quick)' : ''}`);
 await hashingBenchmarks({ quick });
 // The domain run comes before the kernel's million-event store, so it does not inherit that heap.
 await domainBenchmarks({ quick });
+await projectionBenchmarks({ quick });
+await sqliteBenchmarks({ quick });
 await kernelBenchmarks({ largeHistory: quick ? 50_000 : 1_000_000, quick });
 if (write) {
   const path = writePerformanceDoc();

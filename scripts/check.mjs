@@ -15,7 +15,8 @@ const steps = [
   ['unit and property tests', bin('vitest'), ['run']],
   ['build (tsup: ESM + CJS + .d.ts)', process.execPath, [join(root, 'scripts/pnpm.mjs'), '-r', '--filter', './packages/*', 'run', 'build']],
   ['packages as users install them', process.execPath, [join(root, 'scripts/check-packages.mjs')]],
-  ['examples run', bin('tsx'), ['examples/quickstart/main.ts']],
+  ['examples run: quickstart', bin('tsx'), ['examples/quickstart/main.ts']],
+  ['examples run: custom projection', bin('tsx'), ['examples/custom-projection/main.ts']],
   ['benchmark smoke run (no goals asserted)', bin('tsx'), ['bench/main.ts', '--quick']],
 ];
 

@@ -11,3 +11,5 @@ export * from './shared-rules.js';
 export * from './customer/index.js';
 export * from './opportunity/index.js';
 export * from './contract/index.js';
+export * from './catalogue.js';
+export * from './period-keys.js';

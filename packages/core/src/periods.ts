@@ -37,10 +37,19 @@ export const periodSchema = z
 
 const step = { year: addYears, quarter: addQuarters, month: addMonths, week: addWeeks } as const;
 
+// Time-zone arithmetic is slow (tens of µs) and histories ask for the same few periods again and again.
+const boundsCache = new Map<string, { readonly startsAt: string; readonly endsAt: string }>();
+
 /** The instants a period covers in a time zone: `[startsAt, endsAt)` as ISO-8601 UTC. */
 export function periodBounds(period: Period, timeZone: string): { readonly startsAt: string; readonly endsAt: string } {
+  const key = `${timeZone} ${period.unit} ${period.start}`;
+  const known = boundsCache.get(key);
+  if (known !== undefined) return known;
   const [y, m, d] = period.start.split('-').map(Number) as [number, number, number];
   const start = new TZDate(y, m - 1, d, timeZone);
   const end = step[period.unit](start, 1);
-  return { startsAt: new Date(start.getTime()).toISOString(), endsAt: new Date(end.getTime()).toISOString() };
+  const bounds = Object.freeze({ startsAt: new Date(start.getTime()).toISOString(), endsAt: new Date(end.getTime()).toISOString() });
+  if (boundsCache.size >= 10_000) boundsCache.clear();
+  boundsCache.set(key, bounds);
+  return bounds;
 }

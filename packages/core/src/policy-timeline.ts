@@ -75,3 +75,14 @@ export function createPolicyTimeline(policies: readonly Policy[]): PolicyTimelin
     },
   };
 }
+
+/** What APIs accept as a policy: one policy, its versions over time, or a timeline. */
+export type PolicyOption = Policy | readonly Policy[] | PolicyTimeline;
+
+/** The timeline of a `PolicyOption`; `undefined` gives DOMAIN.md's defaults. Validates like `createPolicyTimeline`. */
+export function policyTimelineOf(policy: PolicyOption | undefined): PolicyTimeline {
+  if (policy === undefined) return createPolicyTimeline([policySchema.parse({})]);
+  if (Array.isArray(policy)) return createPolicyTimeline(policy as readonly Policy[]);
+  if ('at' in policy && typeof policy.at === 'function') return policy as PolicyTimeline;
+  return createPolicyTimeline([policy as Policy]);
+}

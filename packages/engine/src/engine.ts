@@ -1,4 +1,4 @@
-import { createPolicyTimeline, definePolicy, type ContractState, type CustomerState, type Policy, type PolicyTimeline } from '@dealbook/core';
+import { policyTimelineOf, type ContractState, type CustomerState, type PolicyOption, type PolicyTimeline } from '@dealbook/core';
 import {
   createCommandHandler,
   createInMemoryEventStore,
@@ -26,7 +26,7 @@ export interface SalesEngineOptions {
   /** Where events live. Default: a new in-memory store stamping `recordedAt` with `clock`. */
   readonly store?: EventStore;
   /** One policy, its versions over time (by `effectiveFrom`), or a timeline. Default: DOMAIN.md's defaults. */
-  readonly policy?: Policy | readonly Policy[] | PolicyTimeline;
+  readonly policy?: PolicyOption;
   /** The recording time rules judge against (late visits, …). Default: the system clock. */
   readonly clock?: Clock;
   /** Event ids. Default: random UUIDs. */
@@ -78,17 +78,10 @@ export interface SalesEngine {
   readonly commandTypes: readonly string[];
 }
 
-function toTimeline(policy: SalesEngineOptions['policy']): PolicyTimeline {
-  if (policy === undefined) return createPolicyTimeline([definePolicy()]);
-  if (Array.isArray(policy)) return createPolicyTimeline(policy as readonly Policy[]);
-  if ('at' in policy && typeof policy.at === 'function') return policy as PolicyTimeline;
-  return createPolicyTimeline([policy as Policy]);
-}
-
 export function createSalesEngine(options: SalesEngineOptions = {}): SalesEngine {
   const clock = options.clock ?? systemClock;
   const store = options.store ?? createInMemoryEventStore({ clock });
-  const policies = toTimeline(options.policy);
+  const policies = policyTimelineOf(options.policy);
   const ids = options.ids ?? randomIds;
 
   const byCommandType = new Map<string, AggregateModule>();

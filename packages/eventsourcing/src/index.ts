@@ -5,6 +5,7 @@ export * from './envelope.js';
 export * from './hash-chain.js';
 export * from './event-store.js';
 export * from './in-memory-event-store.js';
+export * from './store-arguments.js';
 export * from './subscription.js';
 export * from './clock.js';
 export * from './ids.js';

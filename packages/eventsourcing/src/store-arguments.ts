@@ -9,6 +9,7 @@ import { isExpectedVersion } from './expected-version.js';
 const isCount = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1;
 const isIndex = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
+/** Every adapter calls it first in `append`: throws `ValidationError` naming each bad argument (stream id, events, expected version). */
 export function checkAppendArguments(streamId: unknown, events: unknown, options: AppendOptions): void {
   if (isStreamId(streamId) && Array.isArray(events) && (options.expectedVersion === undefined || isExpectedVersion(options.expectedVersion))) return;
   const issues: ValidationIssue[] = [];
@@ -20,6 +21,7 @@ export function checkAppendArguments(streamId: unknown, events: unknown, options
   if (issues.length > 0) throw new ValidationError('Append', issues);
 }
 
+/** Every adapter calls it first in `readStream`: throws `ValidationError` for a bad stream id, direction, version or count. */
 export function checkReadStreamArguments(streamId: unknown, options: ReadStreamOptions): void {
   if (isStreamId(streamId) && options.direction === undefined && options.fromVersion === undefined && options.maxCount === undefined) return;
   const issues: ValidationIssue[] = [];
@@ -32,6 +34,7 @@ export function checkReadStreamArguments(streamId: unknown, options: ReadStreamO
   if (issues.length > 0) throw new ValidationError('Read stream', issues);
 }
 
+/** Every adapter calls it first in `readAll`: throws `ValidationError` for a bad position, count or filter. */
 export function checkReadAllOptions(options: ReadAllOptions): void {
   const issues: ValidationIssue[] = [];
   if (options.after !== undefined && !isIndex(options.after)) issues.push({ path: 'options.after', message: 'must be a global position (an integer ≥ 0)' });

@@ -1,4 +1,5 @@
 import { TZDate, tz } from '@date-fns/tz';
+import { createPeriodKeyer, type PeriodKeys } from '../period-keys.js';
 import { canonicalJson, sha256Hex } from '@dealbook/eventsourcing';
 import { addDays, formatISO } from 'date-fns';
 import { z } from 'zod';
@@ -107,8 +108,25 @@ export function invoiceDueAt(issuedAt: string, creditDays: number, timeZone: str
   // The zone is needed twice only: for the local date of issue, and for the
   // instant the day after the due date starts. The days in between are plain
   // calendar days, counted on a UTC date (no zone offsets to look up).
-  const issued = new TZDate(Date.parse(issuedAt), timeZone);
-  const dueDay = addDays(new Date(Date.UTC(issued.getFullYear(), issued.getMonth(), issued.getDate())), creditDays);
-  const end = new TZDate(dueDay.getUTCFullYear(), dueDay.getUTCMonth(), dueDay.getUTCDate() + 1, timeZone);
-  return { dueDate: formatISO(dueDay, { representation: 'date', in: utc }), dueAt: new Date(end.getTime()).toISOString() };
+  const issuedOn = localDate(issuedAt, timeZone);
+  const dueDay = addDays(new Date(Date.UTC(Number(issuedOn.slice(0, 4)), Number(issuedOn.slice(5, 7)) - 1, Number(issuedOn.slice(8, 10)))), creditDays);
+  const cacheKey = `${timeZone} ${dueDay.getTime()}`;
+  let dueAt = dayAfterStarts.get(cacheKey);
+  if (dueAt === undefined) {
+    const end = new TZDate(dueDay.getUTCFullYear(), dueDay.getUTCMonth(), dueDay.getUTCDate() + 1, timeZone);
+    dueAt = new Date(end.getTime()).toISOString();
+    if (dayAfterStarts.size >= 10_000) dayAfterStarts.clear();
+    dayAfterStarts.set(cacheKey, dueAt);
+  }
+  return { dueDate: formatISO(dueDay, { representation: 'date', in: utc }), dueAt };
+}
+
+// Both zone lookups are remembered: the local date per local day (a period keyer per zone),
+// the start of the day after a due date per zone and date.
+const keyers = new Map<string, (instant: string) => PeriodKeys>();
+const dayAfterStarts = new Map<string, string>();
+function localDate(instant: string, timeZone: string): string {
+  let keyer = keyers.get(timeZone);
+  if (keyer === undefined) keyers.set(timeZone, (keyer = createPeriodKeyer(timeZone)));
+  return keyer(instant).date;
 }

@@ -1,0 +1,11 @@
+export * from './figures.js';
+export * from './org.js';
+export * from './ledger.js';
+export * from './kpi-state.js';
+export * from './kpi-projection.js';
+export * from './kpi-query.js';
+export * from './score.js';
+export * from './lineage.js';
+export * from './build.js';
+export * from './receivables.js';
+export { alreadyApplied } from './redelivery.js';
