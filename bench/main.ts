@@ -1,5 +1,6 @@
 // `pnpm bench`: every benchmark, each figure beside a baseline from the same run.
 // Options: --quick (small sizes, for a smoke run), --no-write (do not update docs/performance.md).
+import { auditorBenchmarks } from './auditor.bench.js';
 import { domainBenchmarks } from './domain.bench.js';
 import { hashingBenchmarks } from './hashing.bench.js';
 import { kernelBenchmarks } from './kernel.bench.js';
@@ -16,6 +17,7 @@ await hashingBenchmarks({ quick });
 await domainBenchmarks({ quick });
 await projectionBenchmarks({ quick });
 await sqliteBenchmarks({ quick });
+await auditorBenchmarks({ quick });
 await kernelBenchmarks({ largeHistory: quick ? 50_000 : 1_000_000, quick });
 if (write) {
   const path = writePerformanceDoc();

@@ -64,6 +64,17 @@ try {
     const out = run(process.execPath, [file], consumer).trim();
     if (out !== 'ok') failures.push(`${file}: ${out}`);
   }
+  // The `dealbook` bin, as `npx dealbook` runs it after `npm install @dealbook/auditor`.
+  const dealbook = join(consumer, 'node_modules', '.bin', 'dealbook');
+  if (!run(dealbook, ['help'], consumer).includes('dealbook audit <source>')) failures.push('dealbook help: no usage');
+  run(dealbook, ['generate', '--reps', '2', '--months', '1', '--seed', '1', '--out', 'h.jsonl'], consumer);
+  try {
+    run(dealbook, ['audit', 'h.jsonl', '--json'], consumer);
+  } catch (error) {
+    // Exit 1 means "findings" (deadlines of a generated month); only a report that is not JSON, or exit 2, is a failure.
+    if (error.status !== 1) failures.push(`dealbook audit: exit ${error.status}`);
+    else if (JSON.parse(error.stdout).kind !== 'dealbook.audit-report') failures.push('dealbook audit --json: not a report');
+  }
   // Types, as a CommonJS and as an ES module consumer sees them.
   const typed = `import { createInMemoryEventStore, type EventStore, type Decider } from '@dealbook/eventsourcing';
 import { deciderSpec } from '@dealbook/testing';
@@ -71,6 +82,10 @@ import { definePolicy, type Policy } from '@dealbook/core';
 import { createSalesEngine, type SalesEngine } from '@dealbook/engine';
 import { queryKpi, type KpiState, type KpiRow } from '@dealbook/projections-kpi';
 import { type FunnelRow } from '@dealbook/projections-funnel';
+import { createAuditor, type AuditReport } from '@dealbook/auditor';
+const auditReport: AuditReport | undefined = undefined;
+void auditReport;
+void createAuditor;
 import { createSqliteEventStore, type SqliteEventStore } from '@dealbook/store-sqlite';
 import { type EventStoreDbClientLike } from '@dealbook/store-eventstoredb';
 const sqliteStore: SqliteEventStore = createSqliteEventStore({ path: ':memory:' });

@@ -3,10 +3,14 @@
 // lint, typecheck, the docs' code, every test, build, the packed packages, the examples and a
 // quick benchmark smoke run. Stops at the first failing step.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// Files the main job writes go to a scratch directory, not into the working tree.
+const scratch = mkdtempSync(join(tmpdir(), 'dealbook-check-'));
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const steps = [
   ['lint', bin('eslint'), ['.']],
@@ -17,13 +21,14 @@ const steps = [
   ['packages as users install them', process.execPath, [join(root, 'scripts/check-packages.mjs')]],
   ['examples run: quickstart', bin('tsx'), ['examples/quickstart/main.ts']],
   ['examples run: custom projection', bin('tsx'), ['examples/custom-projection/main.ts']],
+  ['the main job (npm start): generate a year into SQLite, audit, KPI, funnel, report.html', bin('tsx'), ['examples/main-job/main.ts']],
   ['benchmark smoke run (no goals asserted)', bin('tsx'), ['bench/main.ts', '--quick']],
 ];
 
 for (const [name, command, args] of steps) {
   console.log(`\n=== ${name}`);
   const started = performance.now();
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? '0' } });
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? '0', DEALBOOK_DEMO_DB: join(scratch, 'demo.db'), DEALBOOK_DEMO_REPORT: join(scratch, 'report.html') } });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   if (result.status !== 0) {
     console.error(`\n✗ ${name} failed after ${seconds}s (exit ${result.status ?? result.signal})`);

@@ -1,0 +1,257 @@
+import { policyTimelineOf, salesEventSchemas, type PolicyOption, type SalesEventEnvelope, type SalesEventType } from '@dealbook/core';
+import {
+  applyEvents,
+  computeEventHash,
+  eventEnvelopeSchema,
+  formatPath,
+  isIsoTimestamp,
+  lineHashMatches,
+  ValidationError,
+  ZERO_HASH,
+  type EventEnvelope,
+  type RecordedEvent,
+} from '@dealbook/eventsourcing';
+import { createFunnelProjection, type FunnelState } from '@dealbook/projections-funnel';
+import { createKpiProjection, createReceivablesProjection, type KpiState, type ReceivablesState } from '@dealbook/projections-kpi';
+import { auditCodes, type AuditCode } from './codes.js';
+import { createObligations } from './obligations.js';
+import type { Finding } from './report.js';
+import { belongsTo, createWorld } from './world.js';
+
+export interface AuditorOptions {
+  /** The company policy (or its versions): rules judge each event by the version in force when it occurred. Default: DOMAIN.md's. */
+  readonly policy?: PolicyOption;
+  /** Audit only events recorded at or before this instant (ISO-8601 UTC); deadlines are judged at it. */
+  readonly asOf?: string;
+  /** Keep at most this many findings in memory (all are counted). Default 10,000. */
+  readonly findingsLimit?: number;
+  /** Rebuild the KPI, funnel and receivables read models too. Default true. */
+  readonly readModels?: boolean;
+  /** Called with every finding as it is made (e.g. to stream them). */
+  readonly onFinding?: (finding: Finding) => void;
+}
+
+/** Where a record came from: its line in a JSONL file (and its exact text, for a byte-exact hash check). */
+export interface RecordOrigin {
+  readonly line?: number;
+  readonly text?: string;
+}
+
+export interface AuditResult {
+  readonly findings: readonly Finding[];
+  readonly findingsOmitted: number;
+  readonly byCode: Readonly<Record<string, number>>;
+  readonly errors: number;
+  readonly warnings: number;
+  /** Records read (lines with a JSON object, or events from a store). */
+  readonly records: number;
+  /** Events that passed the envelope and payload checks and were replayed. */
+  readonly events: number;
+  readonly streams: number;
+  readonly skippedAfterAsOf: number;
+  readonly firstOccurredAt: string | null;
+  readonly lastOccurredAt: string | null;
+  readonly lastRecordedAt: string | null;
+  readonly judgedAt: string;
+  readonly kpi: KpiState | null;
+  readonly funnel: FunnelState | null;
+  readonly receivables: ReceivablesState | null;
+}
+
+/** One pass over a history: feed it records in commit order, then `finish`. */
+export interface Auditor {
+  /** A parsed record (a JSONL line's object, or a stored envelope). */
+  record(value: unknown, origin?: RecordOrigin): void;
+  /** A line the reader could not make a record of (not JSON, binary, too long…). */
+  problem(code: AuditCode, message: string, line?: number, details?: Readonly<Record<string, unknown>>): void;
+  /** The latest `recordedAt` audited so far (null before the first event). */
+  readonly lastRecordedAt: string | null;
+  /** Judges the deadlines at `judgedAt` (default: `asOf`, else the last `recordedAt` seen) and returns everything found. */
+  finish(judgedAt?: string): AuditResult;
+}
+
+const BATCH = 1000;
+
+/**
+ * The event-replay auditor: checks every record's envelope and payload,
+ * each stream's versions and hash chain, every rule the domain's deciders
+ * enforce (judged against the state before the event, with the policy in
+ * force when it occurred and the other aggregates as of its commit), and the
+ * deadline rules; and rebuilds the read models from the events that pass.
+ * Constant work per event; memory grows with streams and open obligations.
+ */
+export function createAuditor(options: AuditorOptions = {}): Auditor {
+  const timeline = policyTimelineOf(options.policy);
+  const single = timeline.versions.length === 1 ? timeline.versions[0]! : undefined;
+  const policyAt = (instant: string) => single ?? timeline.at(instant);
+  const asOf = options.asOf;
+  if (asOf !== undefined && !isIsoTimestamp(asOf)) throw new ValidationError('Audit options', [{ path: 'asOf', message: 'must be an ISO-8601 UTC timestamp with milliseconds' }]);
+  const limit = options.findingsLimit ?? 10_000;
+  const findings: Finding[] = [];
+  const byCode: Record<string, number> = {};
+  let omitted = 0;
+  let errors = 0;
+  let warnings = 0;
+  const report = (finding: Finding) => {
+    byCode[finding.code] = (byCode[finding.code] ?? 0) + 1;
+    if (finding.severity === 'error') errors++;
+    else warnings++;
+    if (findings.length < limit) findings.push(finding);
+    else omitted++;
+    options.onFinding?.(finding);
+  };
+  const auditFinding = (code: AuditCode, message: string, where: Omit<Finding, 'code' | 'severity' | 'check' | 'message'>) =>
+    report({ code, severity: auditCodes[code].severity, check: auditCodes[code].check, message, ...where });
+
+  const world = createWorld();
+  const obligations = createObligations(timeline, report);
+  const heads = new Map<string, { version: number; hash: string }>();
+  const eventIds = new Set<string>();
+
+  const withModels = options.readModels !== false;
+  const kpiProjection = createKpiProjection({ policy: timeline });
+  const funnelProjection = createFunnelProjection({ policy: timeline });
+  const receivablesProjection = createReceivablesProjection();
+  let kpi = withModels ? kpiProjection.initialState() : null;
+  let funnel = withModels ? funnelProjection.initialState() : null;
+  let receivables = withModels ? receivablesProjection.initialState() : null;
+  let batch: RecordedEvent[] = [];
+  const flush = () => {
+    if (batch.length === 0) return;
+    if (kpi !== null) kpi = applyEvents(kpiProjection, kpi, batch);
+    if (funnel !== null) funnel = applyEvents(funnelProjection, funnel, batch as RecordedEvent<SalesEventEnvelope>[] as RecordedEvent[]);
+    if (receivables !== null) receivables = applyEvents(receivablesProjection, receivables, batch);
+    batch = [];
+  };
+
+  let records = 0;
+  let events = 0;
+  let skipped = 0;
+  let firstOccurredAt: string | null = null;
+  let lastOccurredAt: string | null = null;
+  let lastRecordedAt: string | null = null;
+
+  const integrity = (event: EventEnvelope, origin: RecordOrigin) => {
+    const where = { streamId: event.streamId, streamVersion: event.streamVersion, eventId: event.eventId, ...(origin.line === undefined ? {} : { line: origin.line }) };
+    if (eventIds.has(event.eventId)) auditFinding('A-DUPLICATE-ID', `Event id ${event.eventId} occurs a second time (${event.streamId} v${event.streamVersion}).`, where);
+    else eventIds.add(event.eventId);
+    const head = heads.get(event.streamId);
+    const expectedVersion = head === undefined ? 0 : head.version + 1;
+    if (event.streamVersion !== expectedVersion) {
+      auditFinding(
+        'A-VERSION',
+        event.streamVersion < expectedVersion
+          ? `${event.streamId} v${event.streamVersion} comes after v${expectedVersion - 1}: a version repeated or out of order.`
+          : `${event.streamId} jumps from ${head === undefined ? 'nothing' : `v${head.version}`} to v${event.streamVersion}: ${event.streamVersion - expectedVersion} event(s) missing.`,
+        { ...where, details: { expectedVersion } },
+      );
+    }
+    const expectedPrev = head === undefined ? ZERO_HASH : head.hash;
+    if (event.prevHash !== expectedPrev && event.streamVersion === expectedVersion) {
+      auditFinding('A-CHAIN', `${event.streamId} v${event.streamVersion}: prevHash is not the hash of the event before it — the chain is broken here.`, { ...where, details: { prevHash: event.prevHash, expected: expectedPrev } });
+    }
+    const hashOk = origin.text !== undefined ? lineHashMatches(origin.text, event) : computeEventHash(event) === event.hash;
+    if (!hashOk) {
+      auditFinding('A-HASH', `${event.streamId} v${event.streamVersion}: the hash does not match the event's content — it was changed after it was recorded.`, { ...where, details: { hash: event.hash } });
+    }
+    heads.set(event.streamId, { version: Math.max(event.streamVersion, head?.version ?? -1), hash: event.hash });
+  };
+
+  const payload = (event: EventEnvelope, where: Omit<Finding, 'code' | 'severity' | 'check' | 'message'>): SalesEventEnvelope | undefined => {
+    const schema = (salesEventSchemas as Record<string, (typeof salesEventSchemas)[SalesEventType] | undefined>)[event.type];
+    if (schema === undefined) {
+      auditFinding('A-UNKNOWN-TYPE', `Unknown event type "${event.type}" in ${event.streamId}: it is not in the dealbook catalogue.`, where);
+      return undefined;
+    }
+    if (event.schemaVersion !== 1) {
+      auditFinding('A-SCHEMA-VERSION', `${event.type} schema version ${event.schemaVersion} is unknown to this dealbook (it reads version 1).`, { ...where, details: { schemaVersion: event.schemaVersion } });
+      return undefined;
+    }
+    if (!belongsTo(event.type as SalesEventType, event.streamId)) {
+      auditFinding('A-WRONG-STREAM', `A ${event.type} event cannot be in stream ${event.streamId}.`, where);
+      return undefined;
+    }
+    const parsed = schema.safeParse(event.data);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => `data${i.path.length > 0 ? `.${formatPath(i.path)}` : ''}: ${i.message}`);
+      auditFinding('A-PAYLOAD', `${event.type} in ${event.streamId} v${event.streamVersion} fails its schema: ${issues.join('; ')}.`, { ...where, details: { issues } });
+      return undefined;
+    }
+    return event as SalesEventEnvelope;
+  };
+
+  return {
+    get lastRecordedAt() {
+      return lastRecordedAt;
+    },
+    record(value, origin = {}) {
+      records++;
+      const line = origin.line;
+      const envelope = eventEnvelopeSchema.safeParse(value);
+      if (!envelope.success) {
+        const v = value as Partial<EventEnvelope> | null;
+        const issues = envelope.error.issues.map((i) => `${formatPath(i.path) || '(root)'}: ${i.message}`);
+        auditFinding('A-ENVELOPE', `Not a valid event envelope: ${issues.slice(0, 5).join('; ')}${issues.length > 5 ? `; and ${issues.length - 5} more` : ''}.`, {
+          ...(typeof v?.streamId === 'string' ? { streamId: v.streamId } : {}),
+          ...(typeof v?.streamVersion === 'number' ? { streamVersion: v.streamVersion } : {}),
+          ...(typeof v?.eventId === 'string' ? { eventId: v.eventId } : {}),
+          ...(line === undefined ? {} : { line }),
+          details: { issues },
+        });
+        return;
+      }
+      const event = value as EventEnvelope;
+      if (asOf !== undefined && event.recordedAt > asOf) {
+        skipped++;
+        return;
+      }
+      if (lastRecordedAt === null || event.recordedAt > lastRecordedAt) lastRecordedAt = event.recordedAt;
+      integrity(event, origin);
+      const where = { streamId: event.streamId, streamVersion: event.streamVersion, eventId: event.eventId, ...(line === undefined ? {} : { line }) };
+      const typed = payload(event, where);
+      if (typed === undefined) return;
+      events++;
+      if (firstOccurredAt === null || typed.occurredAt < firstOccurredAt) firstOccurredAt = typed.occurredAt;
+      if (lastOccurredAt === null || typed.occurredAt > lastOccurredAt) lastOccurredAt = typed.occurredAt;
+
+      for (const v of world.judge(typed, policyAt(typed.occurredAt))) {
+        report({ code: v.code, severity: 'error', check: 'rule', message: `${typed.type} in ${typed.streamId} v${typed.streamVersion}: ${v.message}`, ...where, ...(v.details === undefined ? {} : { details: v.details }) });
+      }
+      const before = world.stateOf(typed.streamId);
+      world.apply(typed);
+      obligations.observe(typed, line, before, world.stateOf(typed.streamId));
+
+      if (withModels) {
+        batch.push({ position: records, event: typed });
+        if (batch.length === BATCH) flush();
+      }
+    },
+    problem(code, message, line, details) {
+      records++;
+      auditFinding(code, message, { ...(line === undefined ? {} : { line }), ...(details === undefined ? {} : { details }) });
+    },
+    finish(judgedAt) {
+      flush();
+      const at = judgedAt ?? asOf ?? lastRecordedAt ?? new Date(0).toISOString();
+      obligations.finish(at);
+      return {
+        findings,
+        findingsOmitted: omitted,
+        byCode,
+        errors,
+        warnings,
+        records,
+        events,
+        streams: world.streams,
+        skippedAfterAsOf: skipped,
+        firstOccurredAt,
+        lastOccurredAt,
+        lastRecordedAt,
+        judgedAt: at,
+        kpi,
+        funnel,
+        receivables,
+      };
+    },
+  };
+}
