@@ -5,10 +5,9 @@ import {
   createInMemoryEventStore,
   createProjectionRunner,
   ValidationError,
-  type EventStore,
   type RecordedEvent,
 } from '@dealbook/eventsourcing';
-import { generateHistory, historyArbitrary, recordedEvents, type EventSketch } from '@dealbook/testing';
+import { generateHistory, historyArbitrary, recordedEvents, type EventSketch, allRecords } from '@dealbook/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -23,17 +22,6 @@ const projection = createRevenueByProductLineProjection();
 const oneAtATime = (records: readonly RecordedEvent[]): RevenueByProductLineState =>
   records.reduce((state, record) => applyEvents(projection, state, [record]), projection.initialState());
 const onePass = (records: readonly RecordedEvent[]): RevenueByProductLineState => applyEvents(projection, projection.initialState(), records);
-
-/** Every event of a store, in commit order, read page by page. */
-async function readRecords(store: EventStore): Promise<RecordedEvent[]> {
-  const records: RecordedEvent[] = [];
-  for (let after = 0; ; ) {
-    const page = await store.readAll({ after, maxCount: 500 });
-    records.push(...page.events);
-    after = page.position;
-    if (page.isEnd) return records;
-  }
-}
 
 /** Sums of the rows, overall and per product line. */
 function totals(rows: readonly RevenueRow[]) {
@@ -339,7 +327,7 @@ describe('revenue by product line: properties of generated histories', () => {
     await fc.assert(
       fc.asyncProperty(histories, async (options) => {
         const { store } = await generateHistory(options);
-        const expected = expectedFromEvents(await readRecords(store), 'Asia/Shanghai');
+        const expected = expectedFromEvents(await allRecords(store), 'Asia/Shanghai');
         const rows = queryRevenueByProductLine(await buildRevenueByProductLine(store));
         const got = totals(rows);
         expect(got.revenueMinor).toBe(expected.revenueMinor);
@@ -360,7 +348,7 @@ describe('revenue by product line: properties of generated histories', () => {
     await fc.assert(
       fc.asyncProperty(histories, fc.integer({ min: 1, max: 200 }), fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 8 }), async (options, batchSize, runs) => {
         const { store } = await generateHistory(options);
-        const records = await readRecords(store);
+        const records = await allRecords(store);
         const expected = onePass(records);
         const checkpoints = createInMemoryCheckpointStore<RevenueByProductLineState>();
         let batched: RevenueByProductLineState;
@@ -384,7 +372,7 @@ describe('revenue by product line: properties of generated histories', () => {
     await fc.assert(
       fc.asyncProperty(histories, fc.array(fc.tuple(fc.nat(), fc.nat({ max: 50 })), { minLength: 1, maxLength: 40 }), async (options, repeats) => {
         const { store } = await generateHistory(options);
-        const records = await readRecords(store);
+        const records = await allRecords(store);
         // Re-deliver events the projection handles, each some events after its first delivery.
         const handled = records.filter((r) => projection.eventTypes.includes(r.event.type));
         fc.pre(handled.length > 0);
@@ -403,7 +391,7 @@ describe('revenue by product line: properties of generated histories', () => {
     await fc.assert(
       fc.asyncProperty(histories, fc.nat(), async (options, pick) => {
         const { store } = await generateHistory(options);
-        const records = await readRecords(store);
+        const records = await allRecords(store);
         const asOf = records[pick % records.length]!.event.recordedAt;
         const filtered = createInMemoryEventStore();
         for (const { event } of records) {

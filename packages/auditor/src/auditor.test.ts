@@ -1,20 +1,12 @@
 import { toJsonLine, type EventEnvelope } from '@dealbook/eventsourcing';
-import { generateHistory, historyArbitrary } from '@dealbook/testing';
+import { allRecords, generateHistory, historyArbitrary } from '@dealbook/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createAuditor, type AuditResult } from './auditor.js';
 
 async function historyOf(options: Parameters<typeof generateHistory>[0]): Promise<EventEnvelope[]> {
-  const { store } = await generateHistory(options);
-  const out: EventEnvelope[] = [];
-  for (let after = 0; ; ) {
-    const page = await store.readAll({ after, maxCount: 5000 });
-    for (const r of page.events) out.push(r.event);
-    after = page.position;
-    if (page.isEnd) return out;
-  }
+  return (await allRecords((await generateHistory(options)).store)).map((r) => r.event);
 }
-
 function auditLines(lines: readonly string[], options: Parameters<typeof createAuditor>[0] = {}): AuditResult {
   const auditor = createAuditor({ readModels: false, ...options });
   lines.forEach((text, i) => auditor.record(JSON.parse(text), { line: i + 1, text }));

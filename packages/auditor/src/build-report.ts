@@ -1,4 +1,4 @@
-import { periodKeyAt, periodKeyBounds, policyTimelineOf, type PolicyOption } from '@dealbook/core';
+import { periodKeyBounds, periodKeysBetween, policyTimelineOf, type PolicyOption } from '@dealbook/core';
 import { queryFunnel } from '@dealbook/projections-funnel';
 import { queryKpi, queryReceivables, type KpiRow } from '@dealbook/projections-kpi';
 import type { AuditResult } from './auditor.js';
@@ -28,25 +28,12 @@ export function redactValue(value: unknown): unknown {
 
 const redactFinding = (f: Finding): Finding => (f.details === undefined ? f : { ...f, details: redactValue(f.details) as Record<string, unknown> });
 
-/** The months (keys) from the first to the last instant, in a time zone. */
-function monthsBetween(first: string, last: string, timeZone: string): string[] {
-  const out: string[] = [];
-  let key = periodKeyAt(first, 'month', timeZone);
-  const end = periodKeyAt(last, 'month', timeZone);
-  for (let i = 0; i < 1200; i++) {
-    out.push(key);
-    if (key === end) break;
-    key = periodKeyAt(periodKeyBounds(key, timeZone).endsAt, 'month', timeZone);
-  }
-  return out;
-}
-
 /** The audit's JSON report (docs/auditor.md): findings, summary, and the rebuilt numbers. */
 export function buildAuditReport(result: AuditResult, context: ReportContext): AuditReport {
   const timeline = policyTimelineOf(context.policy);
   const policy = timeline.at(result.judgedAt);
   const timeZone = policy.timeZone;
-  const months = result.firstOccurredAt === null || result.lastOccurredAt === null ? [] : monthsBetween(result.firstOccurredAt, result.lastOccurredAt, timeZone);
+  const months = result.firstOccurredAt === null || result.lastOccurredAt === null ? [] : periodKeysBetween(result.firstOccurredAt, result.lastOccurredAt, 'month', timeZone);
   // The last full month (the last month of the history when it has only one).
   const lastFull = months.length > 1 && periodKeyBounds(months[months.length - 1]!, timeZone).endsAt > result.judgedAt ? months[months.length - 2]! : (months[months.length - 1] ?? null);
   const kpiRows = (period: string | null, by: 'rep' | 'team' | 'region'): readonly KpiRow[] =>

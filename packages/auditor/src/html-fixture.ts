@@ -1,4 +1,4 @@
-import { definePolicy, periodKeyAt, periodKeyBounds, type PeriodKey } from '@dealbook/core';
+import { definePolicy, periodKeyBounds, periodKeysBetween, type PeriodKey } from '@dealbook/core';
 import type { EventStore, RecordedEvent } from '@dealbook/eventsourcing';
 import { buildFunnel, queryFunnel } from '@dealbook/projections-funnel';
 import { buildKpi, buildReceivables, queryKpi, queryReceivables, type KpiRow } from '@dealbook/projections-kpi';
@@ -73,19 +73,6 @@ async function readEverything(store: EventStore): Promise<RecordedEvent[]> {
   }
 }
 
-/** The month keys from the month of `first` to that of `last`, in the time zone. */
-function monthKeysBetween(first: string, last: string, timeZone: string): PeriodKey[] {
-  const keys: PeriodKey[] = [];
-  let key = periodKeyAt(first, 'month', timeZone);
-  const lastKey = periodKeyAt(last, 'month', timeZone);
-  for (let i = 0; i < 1200; i++) {
-    keys.push(key);
-    if (key === lastKey) break;
-    key = periodKeyAt(periodKeyBounds(key, timeZone).endsAt, 'month', timeZone);
-  }
-  return keys;
-}
-
 /** Summary figures of a list of findings. */
 function summarise(findings: readonly Finding[], omitted: number): Pick<AuditReport['summary'], 'errors' | 'warnings' | 'byCode' | 'clean'> {
   const byCode: Record<string, number> = {};
@@ -134,7 +121,7 @@ export async function sampleAuditReport(options: SampleAuditReportOptions = {}):
   const months: KpiRow[] = [];
   let lastFull: PeriodKey | null = null;
   if (firstOccurredAt !== null && lastOccurredAt !== null) {
-    for (const month of monthKeysBetween(firstOccurredAt, lastOccurredAt, timeZone)) {
+    for (const month of periodKeysBetween(firstOccurredAt, lastOccurredAt, 'month', timeZone)) {
       const row = queryKpi(kpi, { period: month, by: 'company', at: judgedAt }).rows[0];
       if (row !== undefined) months.push(row);
       if (periodKeyBounds(month, timeZone).endsAt <= judgedAt || lastFull === null) lastFull = month;

@@ -63,3 +63,12 @@ describe('monthly report deadline', () => {
     expect(monthlyReportDeadline('2017-02-01', { timeZone: 'America/New_York', monthlyReportDueDays: 20 })).toBe('2017-03-21T04:00:00.000Z');
   });
 });
+
+describe('periodKeysBetween', () => {
+  it('lists every period from the first instant to the last, across years and ISO weeks', async () => {
+    const { periodKeysBetween } = await import('./period-keys.js');
+    expect(periodKeysBetween('2026-11-15T00:00:00.000Z', '2027-02-01T00:00:00.000Z', 'month', 'Asia/Shanghai')).toEqual(['2026-11', '2026-12', '2027-01', '2027-02']);
+    expect(periodKeysBetween('2020-12-20T00:00:00.000Z', '2021-01-05T00:00:00.000Z', 'week', 'UTC')).toEqual(['2020-W51', '2020-W52', '2020-W53', '2021-W01']);
+    expect(periodKeysBetween('2027-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', 'year', 'UTC')).toEqual([]);
+  });
+});

@@ -142,3 +142,18 @@ export function createPeriodKeyer(timeZone: string): (instant: string) => Period
 export function periodKeyAt(instant: string, unit: PeriodUnit, timeZone: string): PeriodKey {
   return createPeriodKeyer(timeZone)(instant)[unit];
 }
+
+/** The keys of every period of `unit` from the one holding `first` to the one holding `last` (at most 10,000), in a time zone. */
+export function periodKeysBetween(first: string, last: string, unit: PeriodUnit, timeZone: string): PeriodKey[] {
+  const keyer = createPeriodKeyer(timeZone);
+  const keys: PeriodKey[] = [];
+  let key = keyer(first)[unit];
+  const lastKey = keyer(last)[unit];
+  if (key > lastKey) return keys;
+  for (let i = 0; i < 10_000; i++) {
+    keys.push(key);
+    if (key === lastKey) break;
+    key = keyer(periodKeyBounds(key, timeZone).endsAt)[unit];
+  }
+  return keys;
+}

@@ -1,6 +1,6 @@
 import { opportunityStages } from '@dealbook/core';
-import { applyEvents, createInMemoryCheckpointStore, createProjectionRunner, type EventStore, type RecordedEvent } from '@dealbook/eventsourcing';
-import { generateHistory, historyArbitrary } from '@dealbook/testing';
+import { applyEvents, createInMemoryCheckpointStore, createProjectionRunner, type RecordedEvent } from '@dealbook/eventsourcing';
+import { generateHistory, historyArbitrary, allRecords } from '@dealbook/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildFunnel } from './build-funnel.js';
@@ -9,16 +9,6 @@ import { queryFunnel, type FunnelCut, type FunnelQuery, type FunnelRow } from '.
 import { funnelStages, type FunnelState } from './funnel-state.js';
 
 const NUM_RUNS = 8;
-
-async function readEverything(store: EventStore): Promise<RecordedEvent[]> {
-  const out: RecordedEvent[] = [];
-  for (let after = 0; ; ) {
-    const page = await store.readAll({ after, maxCount: 500 });
-    out.push(...page.events);
-    after = page.position;
-    if (page.isEnd) return out;
-  }
-}
 
 /** One event at a time, from a fresh state. */
 function incremental(records: readonly RecordedEvent[]): FunnelState {
@@ -30,7 +20,7 @@ function incremental(records: readonly RecordedEvent[]): FunnelState {
 
 const history = async (options: Parameters<typeof generateHistory>[0]) => {
   const { store } = await generateHistory(options);
-  return { store, records: await readEverything(store) };
+  return { store, records: await allRecords(store) };
 };
 
 /** Every figure of a row that is a count or a sum of money, flattened. */

@@ -1,5 +1,5 @@
-import { applyEvents, createInMemoryCheckpointStore, createInMemoryEventStore, createProjectionRunner, type EventStore, type RecordedEvent } from '@dealbook/eventsourcing';
-import { generateHistory, historyArbitrary } from '@dealbook/testing';
+import { applyEvents, createInMemoryCheckpointStore, createInMemoryEventStore, createProjectionRunner, type RecordedEvent } from '@dealbook/eventsourcing';
+import { generateHistory, historyArbitrary, allRecords } from '@dealbook/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildKpi } from './build.js';
@@ -8,16 +8,6 @@ import { createKpiProjection } from './kpi-projection.js';
 import { queryKpi, type KpiGrouping, type KpiQuery, type KpiRow } from './kpi-query.js';
 import type { KpiState } from './kpi-state.js';
 import { explainKpi } from './lineage.js';
-
-async function readAllRecords(store: EventStore): Promise<RecordedEvent[]> {
-  const out: RecordedEvent[] = [];
-  for (let after = 0; ; ) {
-    const page = await store.readAll({ after, maxCount: 5000 });
-    out.push(...page.events);
-    after = page.position;
-    if (page.isEnd) return out;
-  }
-}
 
 /** Every figure of a row that is a sum (so rows must add up). */
 function sums(row: KpiRow): Record<string, number> {
@@ -97,7 +87,7 @@ describe('KPI read model on generated histories', () => {
           }
           expect(JSON.stringify((await checkpoints.load(projection.name))!.state)).toBe(onePass);
 
-          const records = await readAllRecords(store);
+          const records = await allRecords(store);
           let incremental = projection.initialState();
           for (const record of records) incremental = applyEvents(projection, incremental, [record]);
           expect(JSON.stringify(incremental)).toBe(onePass);
@@ -125,7 +115,7 @@ describe('KPI read model on generated histories', () => {
     await fc.assert(
       fc.asyncProperty(historyArbitrary({ maxReps: 5, maxMonths: 2 }), fc.double({ min: 0, max: 1, noNaN: true }), async (options, fraction) => {
         const { store } = await generateHistory(options);
-        const records = await readAllRecords(store);
+        const records = await allRecords(store);
         const asOf = records[Math.min(records.length - 1, Math.floor(fraction * records.length))]!.event.recordedAt;
         const filtered = createInMemoryEventStore();
         for (const { event } of records.filter((r) => r.event.recordedAt <= asOf)) {

@@ -4,3 +4,4 @@ export * from './envelopes.js';
 export * from './store-contract.js';
 export * from './decider-model.js';
 export * from './history/index.js';
+export * from './all-records.js';
