@@ -59,6 +59,10 @@ describe('the auditor on generated histories', () => {
     const visit = events.find((e) => e.type === 'CustomerVisited')!;
     const misplaced = { ...visit, streamId: 'contract-x', streamVersion: 0, prevHash: '0'.repeat(64) };
     expect(errorsOf(auditLines([toJsonLine(misplaced)])).map((f) => f.code)).toContain('A-WRONG-STREAM');
+    const bad = { ...visit, data: { ...(visit.data as object), channel: 'carrier pigeon' } };
+    const payload = errorsOf(auditLines([...lines.slice(0, lines.indexOf(toJsonLine(visit))), toJsonLine(bad)])).filter((f) => f.code === 'A-PAYLOAD');
+    expect(payload).toHaveLength(1);
+    expect(payload[0]!.message).toMatch(/data\.channel/);
   });
 
   it('as of T audits only what was recorded by T, and judges deadlines at T', async () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { eventEnvelopeSchema, isIsoTimestamp, isUuid, isWellFormedNewEvent, newEventSchema, parseEventEnvelope, streamCategory } from './envelope.js';
+import { eventEnvelopeSchema, isIsoTimestamp, isUuid, isWellFormedEnvelope, isWellFormedNewEvent, newEventSchema, parseEventEnvelope, streamCategory } from './envelope.js';
 import { ValidationError } from './errors.js';
 
 const validNewEvent = {
@@ -69,6 +69,46 @@ describe('new event checks', () => {
       { numRuns: 3000 },
     );
     expect(isWellFormedNewEvent(validNewEvent)).toBe(true);
+  });
+
+  describe('envelope checks', () => {
+    const hex = fc.constantFrom('0'.repeat(64), 'a'.repeat(64), 'A'.repeat(64), 'a'.repeat(63), 'nothex');
+    const envelopes = fc
+      .tuple(
+        mutated,
+        fc.record({
+          streamId: fc.constantFrom('order-1', '', 'has space', 'x'.repeat(513)),
+          streamVersion: fc.oneof(fc.integer({ min: -1, max: 3 }), fc.constantFrom(0.5, Number.MAX_SAFE_INTEGER, 2 ** 53)),
+          prevHash: hex,
+          hash: hex,
+          drop: fc.constantFrom('none', 'data', 'recordedAt', 'schemaVersion', 'hash'),
+        }),
+      )
+      .map(([e, extra]) => {
+        const { drop, ...fields } = extra;
+        const out: Record<string, unknown> = { schemaVersion: 1, recordedAt: '2026-01-01T00:00:00.000Z', ...e, ...fields };
+        if (drop !== 'none') delete out[drop];
+        return out;
+      });
+    // A valid envelope with one field taken from a mutant: close to the border, often on the valid side.
+    const valid = { ...validNewEvent, schemaVersion: 1, recordedAt: validNewEvent.occurredAt, streamId: 'order-1', streamVersion: 0, prevHash: '0'.repeat(64), hash: 'a'.repeat(64) };
+    const nearValid = envelopes.chain((e) =>
+      fc.constantFrom(...Object.keys(e)).map((key) => ({ ...valid, [key]: e[key] })),
+    );
+    const cases = fc.oneof(envelopes, nearValid);
+
+    it('the fast envelope check agrees with the zod schema', () => {
+      let valid = 0;
+      fc.assert(
+        fc.property(cases, (e) => {
+          const ok = eventEnvelopeSchema.safeParse(e).success;
+          if (ok) valid++;
+          expect(isWellFormedEnvelope(e)).toBe(ok);
+        }),
+        { numRuns: 3000 },
+      );
+      expect(valid).toBeGreaterThan(20);
+    });
   });
 });
 

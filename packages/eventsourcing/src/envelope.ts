@@ -203,6 +203,56 @@ export function isWellFormedNewEvent(value: unknown): boolean {
   );
 }
 
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+const ENVELOPE_KEYS = new Set(['eventId', 'streamId', 'streamVersion', 'type', 'schemaVersion', 'occurredAt', 'recordedAt', 'data', 'metadata', 'prevHash', 'hash']);
+
+/**
+ * Fast yes/no check of {@link eventEnvelopeSchema} for readers of whole
+ * histories (the auditor runs zod only when this says no, to name the bad
+ * fields). A property test keeps the two in agreement.
+ */
+export function isWellFormedEnvelope(value: unknown): value is EventEnvelope {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const e = value as Record<string, unknown>;
+  let keys = 0;
+  for (const key in e) {
+    if (!ENVELOPE_KEYS.has(key)) return false;
+    keys++;
+  }
+  const sv = e.schemaVersion;
+  const v = e.streamVersion;
+  const m = e.metadata;
+  return (
+    (keys === 11 || (keys === 10 && !('data' in e))) &&
+    isUuid(e.eventId) &&
+    typeof e.streamId === 'string' &&
+    STREAM_ID.test(e.streamId) &&
+    typeof v === 'number' &&
+    Number.isInteger(v) &&
+    v >= 0 &&
+    v <= Number.MAX_SAFE_INTEGER &&
+    typeof e.type === 'string' &&
+    EVENT_TYPE.test(e.type) &&
+    typeof sv === 'number' &&
+    Number.isInteger(sv) &&
+    sv >= 1 &&
+    sv <= MAX_SCHEMA_VERSION &&
+    isIsoTimestamp(e.occurredAt) &&
+    isIsoTimestamp(e.recordedAt) &&
+    typeof m === 'object' &&
+    m !== null &&
+    !Array.isArray(m) &&
+    isBoundedString((m as Record<string, unknown>).commandId) &&
+    isBoundedString((m as Record<string, unknown>).correlationId) &&
+    isBoundedString((m as Record<string, unknown>).causationId) &&
+    isBoundedString((m as Record<string, unknown>).actorId) &&
+    typeof e.prevHash === 'string' &&
+    SHA256_HEX.test(e.prevHash) &&
+    typeof e.hash === 'string' &&
+    SHA256_HEX.test(e.hash)
+  );
+}
+
 /**
  * Checks an envelope from outside (a JSONL line, another system): exactly the
  * interchange fields, each well-formed, and `data` plain JSON. Returns it

@@ -194,3 +194,32 @@ describe('verifyChain (property)', () => {
     );
   });
 });
+
+describe('sealEvents lines', () => {
+  it('hands out each envelope\'s canonical JSONL line: canonicalize of the envelope, hash included, for any JSON data', () => {
+    fc.assert(
+      fc.property(fc.array(fc.jsonValue({ maxDepth: 3 }), { minLength: 1, maxLength: 4 }), (datas) => {
+        const lines: string[] = [];
+        const sealed = sealEvents(
+          'order-1',
+          0,
+          ZERO_HASH,
+          datas.map((data, i) => ({
+            eventId: `00000000-0000-4000-8000-00000000000${i}`,
+            type: 'Placed',
+            occurredAt: '2026-01-01T00:00:00.000Z',
+            data: data as never,
+            metadata: { commandId: 'c', correlationId: 'c', causationId: 'c', actorId: 'a' },
+          })),
+          '2026-01-01T00:00:01.000Z',
+          lines,
+        );
+        sealed.forEach((envelope, i) => {
+          expect(lines[i]).toBe(canonicalJson(envelope));
+          expect(sha256Hex(canonicalJson({ ...envelope, hash: undefined }))).toBe(envelope.hash);
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -37,6 +37,8 @@ export function computeEventHash(envelope: UnhashedEnvelope | EventEnvelope): st
  * nothing is half-made. Envelopes come out frozen, with keys in canonical
  * order, so `JSON.stringify(envelope)` is the canonical JSONL line (unless
  * its data has array-index keys such as `"0"`: use `canonicalJson` for lines).
+ * Pass `lines` to receive each envelope's canonical JSONL line too: the very
+ * text its hash was computed from, with `hash` in place (no second serialization).
  */
 export function sealEvents(
   streamId: string,
@@ -44,6 +46,7 @@ export function sealEvents(
   prevHash: string,
   events: readonly NewEvent[],
   recordedAt: string,
+  lines?: string[],
 ): EventEnvelope[] {
   const issues: ValidationIssue[] = [];
   const unfrozen: object[] = [];
@@ -98,6 +101,8 @@ export function sealEvents(
       streamId,
       nextVersion + i,
       event.type,
+      lines,
+      i,
     );
     sealed[i] = envelope;
     previous = envelope.hash;
@@ -119,12 +124,27 @@ function buildEnvelope(
   streamId: string,
   streamVersion: number,
   type: string,
+  lines: string[] | undefined,
+  index: number,
 ): EventEnvelope {
   // Keys in RFC 8785 order, so the native serializer writes canonical JSON.
-  const unhashed = { data, eventId, metadata, occurredAt, prevHash, recordedAt, schemaVersion, streamId, streamVersion, type };
-  const hash = sha256Hex(indexKeys ? canonicalJson(unhashed) : JSON.stringify(unhashed));
+  if (indexKeys) {
+    const unhashed = { data, eventId, metadata, occurredAt, prevHash, recordedAt, schemaVersion, streamId, streamVersion, type };
+    const hash = sha256Hex(canonicalJson(unhashed));
+    if (lines !== undefined) lines[index] = canonicalJson({ ...unhashed, hash });
+    return Object.freeze({ data, eventId, hash, metadata, occurredAt, prevHash, recordedAt, schemaVersion, streamId, streamVersion, type });
+  }
+  // The canonical text in two halves around where `hash` goes ("eventId" < "hash" < "metadata"):
+  // hashed without it, and kept with it as the envelope's JSONL line, so a store need not serialize again.
+  const head = `{"data":${JSON.stringify(data)},"eventId":${JSON.stringify(eventId)},`;
+  const tail =
+    `"metadata":${JSON.stringify(metadata)},"occurredAt":${JSON.stringify(occurredAt)},"prevHash":${JSON.stringify(prevHash)},` +
+    `"recordedAt":${JSON.stringify(recordedAt)},"schemaVersion":${schemaVersion},"streamId":${JSON.stringify(streamId)},"streamVersion":${streamVersion},"type":${JSON.stringify(type)}}`;
+  const hash = sha256Hex(head + tail);
+  if (lines !== undefined) lines[index] = `${head}"hash":"${hash}",${tail}`;
   return Object.freeze({ data, eventId, hash, metadata, occurredAt, prevHash, recordedAt, schemaVersion, streamId, streamVersion, type });
 }
+
 
 /** Why {@link verifyChain} stopped at an event. */
 export type ChainFailureReason =

@@ -1,6 +1,5 @@
 import {
   assertExpectedVersion,
-  canonicalJson,
   checkAppendArguments,
   checkReadAllOptions,
   checkReadStreamArguments,
@@ -71,8 +70,6 @@ export interface SqliteEventStore extends EventStore {
 /** Shared empty options, so calls without options allocate nothing. */
 const NO_OPTIONS = Object.freeze({});
 const SYNCHRONOUS: readonly string[] = ['FULL', 'NORMAL', 'EXTRA', 'OFF'];
-/** A member name that is an array index (`"0"`): JSON.stringify cannot write those in canonical order. */
-const INDEX_KEY_MEMBER = /[{,]"(?:0|[1-9]\d*)":/;
 
 /**
  * Opens or creates a durable event store in one SQLite file (better-sqlite3).
@@ -118,12 +115,13 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): Sqlite
     const current = row === undefined ? NO_STREAM_VERSION : row[0];
     assertExpectedVersion(streamId, expected, current);
     if (events.length === 0) return { nextExpectedVersion: current, position: row?.[1] ?? 0, events: [] };
-    const sealed = sealEvents(streamId, current + 1, row === undefined ? ZERO_HASH : row[2], events, clock());
+    const lines: string[] = new Array<string>(events.length);
+    const sealed = sealEvents(streamId, current + 1, row === undefined ? ZERO_HASH : row[2], events, clock(), lines);
     const category = streamCategory(streamId);
     const recorded = new Array<RecordedEvent>(sealed.length);
     for (let i = 0; i < sealed.length; i++) {
       const event = sealed[i]!;
-      const position = insert.run(streamId, event.streamVersion, event.eventId, event.type, category, lineOf(event)).lastInsertRowid as number;
+      const position = insert.run(streamId, event.streamVersion, event.eventId, event.type, category, lines[i]!).lastInsertRowid as number;
       recorded[i] = { position, event };
     }
     return { nextExpectedVersion: current + sealed.length, position: recorded[recorded.length - 1]!.position, events: recorded };
@@ -254,11 +252,6 @@ function toRecords(rows: readonly [number, string][]): RecordedEvent[] {
   return out;
 }
 
-/** The canonical JSONL line of a sealed envelope (its keys are already in canonical order). */
-function lineOf(event: EventEnvelope): string {
-  const line = JSON.stringify(event);
-  return INDEX_KEY_MEMBER.test(line) ? canonicalJson(event) : line;
-}
 
 function checkOptions(options: SqliteEventStoreOptions): void {
   const issues: ValidationIssue[] = [];
