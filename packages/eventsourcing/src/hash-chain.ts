@@ -134,6 +134,10 @@ function buildEnvelope(
     if (lines !== undefined) lines[index] = canonicalJson({ ...unhashed, hash });
     return Object.freeze({ data, eventId, hash, metadata, occurredAt, prevHash, recordedAt, schemaVersion, streamId, streamVersion, type });
   }
+  if (lines === undefined) {
+    const hash = sha256Hex(JSON.stringify({ data, eventId, metadata, occurredAt, prevHash, recordedAt, schemaVersion, streamId, streamVersion, type }));
+    return Object.freeze({ data, eventId, hash, metadata, occurredAt, prevHash, recordedAt, schemaVersion, streamId, streamVersion, type });
+  }
   // The canonical text in two halves around where `hash` goes ("eventId" < "hash" < "metadata"):
   // hashed without it, and kept with it as the envelope's JSONL line, so a store need not serialize again.
   const head = `{"data":${JSON.stringify(data)},"eventId":${JSON.stringify(eventId)},`;
@@ -141,7 +145,7 @@ function buildEnvelope(
     `"metadata":${JSON.stringify(metadata)},"occurredAt":${JSON.stringify(occurredAt)},"prevHash":${JSON.stringify(prevHash)},` +
     `"recordedAt":${JSON.stringify(recordedAt)},"schemaVersion":${schemaVersion},"streamId":${JSON.stringify(streamId)},"streamVersion":${streamVersion},"type":${JSON.stringify(type)}}`;
   const hash = sha256Hex(head + tail);
-  if (lines !== undefined) lines[index] = `${head}"hash":"${hash}",${tail}`;
+  lines[index] = `${head}"hash":"${hash}",${tail}`;
   return Object.freeze({ data, eventId, hash, metadata, occurredAt, prevHash, recordedAt, schemaVersion, streamId, streamVersion, type });
 }
 
