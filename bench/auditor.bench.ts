@@ -1,7 +1,7 @@
 // The audit of a whole history beside a bare JSON.parse + switch loop over the same lines, in the same run.
 import { createAuditor } from '@dealbook/auditor';
 import { toJsonLine, type EventEnvelope } from '@dealbook/eventsourcing';
-import { generateHistory } from '@dealbook/testing';
+import { allRecords, generateHistory } from '@dealbook/testing';
 import { notes, paired, record } from './harness.js';
 
 const section = 'auditor';
@@ -12,13 +12,7 @@ export async function auditorBenchmarks(options: { readonly quick: boolean }): P
   const rounds = options.quick ? 3 : 5;
   console.log(`\n${section}: auditing a ${reps}-rep company over ${months} months (every check, read models rebuilt)`);
   const { store } = await generateHistory({ seed: 3, reps, months });
-  const lines: string[] = [];
-  for (let after = 0; ; ) {
-    const page = await store.readAll({ after, maxCount: 10_000 });
-    for (const r of page.events) lines.push(toJsonLine(r.event));
-    after = page.position;
-    if (page.isEnd) break;
-  }
+  const lines = (await allRecords(store)).map((r) => toJsonLine(r.event));
   const n = lines.length;
   const time = (work: () => void) => {
     const t = performance.now();

@@ -7,7 +7,7 @@ import { salesEventSchemas, type SalesEventEnvelope } from '@dealbook/core';
 import { applyEvents, eventEnvelopeSchema, toJsonLine, type EventEnvelope, type Projection, type RecordedEvent } from '@dealbook/eventsourcing';
 import { createFunnelProjection } from '@dealbook/projections-funnel';
 import { createKpiProjection, createReceivablesProjection } from '@dealbook/projections-kpi';
-import { generateHistory } from '@dealbook/testing';
+import { allRecords, generateHistory } from '@dealbook/testing';
 import { notes, paired, record } from './harness.js';
 
 const section = 'read models (replay)';
@@ -58,13 +58,7 @@ export async function projectionBenchmarks(options: { readonly quick: boolean })
   const rounds = options.quick ? 3 : 5;
   console.log(`\n${section}: a ${reps}-rep company over ${months} months replayed into the KPI, receivables and funnel read models`);
   const { store } = await generateHistory({ seed: 7, reps, months });
-  const lines: string[] = [];
-  for (let after = 0; ; ) {
-    const page = await store.readAll({ after, maxCount: 10_000 });
-    for (const r of page.events) lines.push(toJsonLine(r.event));
-    after = page.position;
-    if (page.isEnd) break;
-  }
+  const lines = (await allRecords(store)).map((r) => toJsonLine(r.event));
   const dir = mkdtempSync(join(tmpdir(), 'dealbook-bench-'));
   const file = join(dir, 'history.jsonl');
   writeFileSync(file, lines.join('\n') + '\n');

@@ -5,7 +5,7 @@ import { computeEventHash, DealbookError, isIsoTimestamp, toJsonLine, Validation
 import { buildFunnel, queryFunnel, type FunnelCut } from '@dealbook/projections-funnel';
 import { buildKpi, queryKpi, type KpiGrouping } from '@dealbook/projections-kpi';
 import { createSqliteEventStore } from '@dealbook/store-sqlite';
-import { generateHistory } from '@dealbook/testing';
+import { allRecords, generateHistory } from '@dealbook/testing';
 import { createAuditor } from './auditor.js';
 import { buildAuditReport } from './build-report.js';
 import { renderHtmlReport } from './html-report.js';
@@ -218,13 +218,7 @@ async function generate(argv: string[], io: CliIo): Promise<number> {
   const progress = progressBar(io, 'generating');
   const { store, stats } = await generateHistory({ seed, reps, months, start, ...(progress === undefined ? {} : { onProgress: (n) => progress(n, undefined) }) });
   if (progress !== undefined) io.stderr('\r\x1b[K');
-  const history: EventEnvelope[] = [];
-  for (let after = 0; ; ) {
-    const page = await store.readAll({ after, maxCount: 10_000 });
-    for (const r of page.events) history.push(r.event);
-    after = page.position;
-    if (page.isEnd) break;
-  }
+  const history = (await allRecords(store)).map((r) => r.event);
   const policy = definePolicy();
   const { events, planted } = plantViolations(history, violations, { tamper: target.kind === 'jsonl', visitDelayHours: policy.visitRecordingDelayHours });
   if (planted.length < violations) io.stderr(`Only ${planted.length} of ${violations} violations could be planted in this history.\n`);

@@ -158,20 +158,8 @@ function periodBuckets(period: PeriodKey | null): ((key: string) => boolean) | u
   }
 }
 
-interface Totals {
-  count: number[];
-  valueMinor: number[];
-  weightedMinor: number;
-  entered: number[];
-  movedOn: number[];
-  lost: number[];
-  stillThere: number[];
-  stayMs: number[];
-  stays: number[];
-  converted: number;
-  disqualified: number;
-  closings: FunnelClosings;
-}
+/** A group's sums: a cell's figures without its cut values, closings of the asked period only. */
+type Totals = Omit<FunnelCell, 'rep' | 'region' | 'source' | 'cohort' | 'members' | 'closings'> & { closings: FunnelClosings };
 
 const zeros = (n: number): number[] => new Array<number>(n).fill(0);
 const newTotals = (): Totals => ({
