@@ -96,16 +96,14 @@ export function createObligations(timeline: PolicyTimeline, report: (finding: Fi
           break;
         }
         case 'CustomerVisited':
+        case 'CustomerClassified':
+          // A visit or a new class closes the gap so far and starts the next one from the new anchor.
           followUpBreached(id, event.occurredAt, subject);
           followUpFrom(id, after as CustomerState, subject);
           break;
         case 'CustomerLost':
           followUpBreached(id, event.occurredAt, subject);
           followUps.delete(id);
-          break;
-        case 'CustomerClassified':
-          followUpBreached(id, event.occurredAt, subject);
-          followUpFrom(id, after as CustomerState, subject);
           break;
         case 'CustomerReactivated':
           followUpFrom(id, after as CustomerState, subject);
