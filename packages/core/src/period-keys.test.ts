@@ -1,9 +1,19 @@
+import { TZDate } from '@date-fns/tz';
+import { format, getISOWeek, getISOWeekYear } from 'date-fns';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createPeriodKeyer, isPeriodKey, parsePeriodKey, periodKeyAt, periodKeyBounds, periodKeyOf } from './period-keys.js';
 import { periodUnits } from './periods.js';
 
-const zones = ['Asia/Shanghai', 'UTC', 'America/New_York', 'Asia/Kathmandu', 'Pacific/Chatham', 'Europe/London'] as const;
+// Santiago and Havana change clocks at midnight: some local days start at 01:00.
+const zones = ['Asia/Shanghai', 'UTC', 'America/New_York', 'Asia/Kathmandu', 'Pacific/Chatham', 'Europe/London', 'America/Santiago', 'America/Havana'] as const;
+
+/** The keys straight from date-fns on a zoned date, with no memory (the definition the keyer must agree with). */
+const reference = (instant: string, zone: string) => {
+  const local = new TZDate(Date.parse(instant), zone);
+  const year = format(local, 'yyyy');
+  return { year, quarter: `${year}-Q${Math.floor(local.getMonth() / 3) + 1}`, month: format(local, 'yyyy-MM'), week: `${getISOWeekYear(local)}-W${String(getISOWeek(local)).padStart(2, '0')}`, date: format(local, 'yyyy-MM-dd') };
+};
 const instantArb = fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2060, 0, 1) }).map((ms) => new Date(ms).toISOString());
 
 describe('period keys', () => {
@@ -45,11 +55,24 @@ describe('period keys', () => {
             const { startsAt, endsAt } = periodKeyBounds(key, zone);
             expect(startsAt <= instant && instant < endsAt, `${instant} in ${key} [${startsAt}, ${endsAt}) ${zone}`).toBe(true);
           }
-          // The cache gives what a fresh conversion gives.
-          expect(createPeriodKeyer(zone)(instant)).toEqual(keys);
+          // What the keyer remembers is what the definition gives.
+          expect(keys).toMatchObject(reference(instant, zone));
         }
       }),
       { numRuns: 40 },
+    );
+  });
+
+  it('agrees with the definition at the edges of local days, in zones whose days start at 01:00 some days', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...zones), instantArb, fc.constantFrom(-1, 0, 1), (zone, instant, nudge) => {
+        // The first instant of the local day of `instant`, and its neighbours.
+        const keyer = createPeriodKeyer(zone);
+        const { startsAt } = periodKeyBounds(keyer(instant).week, zone);
+        const edge = new Date(Date.parse(startsAt) + nudge).toISOString();
+        expect(keyer(edge)).toMatchObject(reference(edge, zone));
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -1,5 +1,5 @@
 import { TZDate } from '@date-fns/tz';
-import { addDays, format, getISOWeek, getISOWeekYear, setISOWeek, startOfDay, startOfISOWeek } from 'date-fns';
+import { format, getISOWeek, getISOWeekYear, setISOWeek, startOfISOWeek } from 'date-fns';
 import { periodBounds, periodSchema, type Period, type PeriodUnit } from './periods.js';
 
 /**
@@ -88,13 +88,23 @@ export function isValidPeriod(period: unknown): period is Period {
 }
 
 const DAY_MS = 86_400_000;
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
 const MAX_REMEMBERED_DAYS = 50_000;
 
 interface LocalDay {
   readonly startMs: number;
   readonly endMs: number;
+  /** The same bounds as ISO-8601 strings, which sort as the instants do. */
+  readonly startIso: string;
+  readonly endIso: string;
   readonly keys: PeriodKeys;
 }
+
+interface ZoneMemory {
+  readonly byUtcDay: Map<number, LocalDay[]>;
+  remembered: number;
+}
+const zones = new Map<string, ZoneMemory>();
 
 /**
  * Maps instants to their period keys in one time zone. Each local day met is
@@ -104,38 +114,71 @@ interface LocalDay {
  * comparisons per event.
  */
 export function createPeriodKeyer(timeZone: string): (instant: string) => PeriodKeys {
-  const byUtcDay = new Map<number, LocalDay[]>();
-  let remembered = 0;
+  // One memory per zone for the whole process: read models, rules and the
+  // auditor created one after the other convert each local day once.
+  let zone = zones.get(timeZone);
+  if (zone === undefined) zones.set(timeZone, (zone = { byUtcDay: new Map(), remembered: 0 }));
+  const memory = zone;
+  const byUtcDay = memory.byUtcDay;
+  let last: LocalDay | undefined;
   return (instant) => {
+    // Histories come mostly in time order: an instant of the day met last is
+    // found by comparing strings (a well-formed instant between two bounds of
+    // one local day is one of its instants).
+    if (last !== undefined && instant >= last.startIso && instant < last.endIso && TIMESTAMP.test(instant)) return last.keys;
     const ms = Date.parse(instant);
     if (Number.isNaN(ms)) throw new RangeError(`"${instant}" is not an ISO-8601 instant`);
     const candidates = byUtcDay.get(Math.floor(ms / DAY_MS));
     if (candidates !== undefined) {
       for (let i = 0; i < candidates.length; i++) {
         const day = candidates[i]!;
-        if (ms >= day.startMs && ms < day.endMs) return day.keys;
+        if (ms >= day.startMs && ms < day.endMs) {
+          last = day;
+          return day.keys;
+        }
       }
     }
+    // A miss: the local date in the zone, then the instants its start and end
+    // (the start of the next local day) fall on — three zone conversions.
     const local = new TZDate(ms, timeZone);
-    const start = startOfDay(local);
-    const year = format(local, 'yyyy');
-    const quarter = `${year}-Q${Math.floor(local.getMonth() / 3) + 1}`;
-    const month = format(local, 'yyyy-MM');
-    const week = `${getISOWeekYear(local)}-W${String(getISOWeek(local)).padStart(2, '0')}`;
-    const keys: PeriodKeys = Object.freeze({ year, quarter, month, week, date: format(local, 'yyyy-MM-dd'), all: Object.freeze([year, quarter, month, week]) });
-    const day: LocalDay = { startMs: start.getTime(), endMs: addDays(start, 1).getTime(), keys };
-    if (remembered >= MAX_REMEMBERED_DAYS) {
+    const y = local.getFullYear();
+    const m = local.getMonth();
+    const d = local.getDate();
+    const startMs = new TZDate(y, m, d, timeZone).getTime();
+    const endMs = new TZDate(y, m, d + 1, timeZone).getTime();
+    const day: LocalDay = { startMs, endMs, startIso: new Date(startMs).toISOString(), endIso: new Date(endMs).toISOString(), keys: keysOfDate(y, m, d) };
+    last = day;
+    if (memory.remembered >= MAX_REMEMBERED_DAYS) {
       byUtcDay.clear();
-      remembered = 0;
+      memory.remembered = 0;
     }
-    remembered++;
+    memory.remembered++;
     for (let d = Math.floor(day.startMs / DAY_MS); d <= Math.floor((day.endMs - 1) / DAY_MS); d++) {
       const list = byUtcDay.get(d);
       if (list === undefined) byUtcDay.set(d, [day]);
       else list.push(day);
     }
-    return keys;
+    return day.keys;
   };
+}
+
+// The keys of a calendar date do not depend on the zone: computed once per date, with date-fns on a
+// plain Date at noon of that date in the system's zone (calendar fields only, far from any DST change).
+const dateKeys = new Map<string, PeriodKeys>();
+function keysOfDate(y: number, m: number, d: number): PeriodKeys {
+  const noon = new Date(2000, 0, 1, 12);
+  noon.setFullYear(y, m, d);
+  const date = format(noon, 'yyyy-MM-dd');
+  let keys = dateKeys.get(date);
+  if (keys !== undefined) return keys;
+  const year = date.slice(0, 4);
+  const quarter = `${year}-Q${Math.floor(m / 3) + 1}`;
+  const month = date.slice(0, 7);
+  const week = `${getISOWeekYear(noon)}-W${String(getISOWeek(noon)).padStart(2, '0')}`;
+  keys = Object.freeze({ year, quarter, month, week, date, all: Object.freeze([year, quarter, month, week]) });
+  if (dateKeys.size >= MAX_REMEMBERED_DAYS) dateKeys.clear();
+  dateKeys.set(date, keys);
+  return keys;
 }
 
 /** The key of the period of `unit` an instant falls in (one-off; use `createPeriodKeyer` in loops). */

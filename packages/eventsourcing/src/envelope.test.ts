@@ -20,7 +20,18 @@ describe('timestamps', () => {
       }),
     );
   });
-  it.each(['2026-02-30T00:00:00.000Z', '2026-03-02T01:30:00Z', '2026-03-02T01:30:00.000+08:00', '2026-03-02 01:30:00.000Z', '2026-13-01T00:00:00.000Z', 42, null])(
+  it('agrees with the definition (parse, then write back the same string) on near misses', () => {
+    const reference = (v: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(v) && Number.isFinite(Date.parse(v)) && new Date(Date.parse(v)).toISOString() === v;
+    const stamp = fc.date({ min: new Date('0000-01-01T00:00:00.000Z'), max: new Date('9999-12-31T23:59:59.999Z'), noInvalidDate: true }).map((d) => d.toISOString());
+    const nearMiss = fc.tuple(stamp, fc.nat(23), fc.constantFrom(...'0123456789-:.TZ '.split(''))).map(([t, i, c]) => t.slice(0, i) + c + t.slice(i + 1));
+    fc.assert(
+      fc.property(fc.oneof(stamp, nearMiss, nearMiss.chain((t) => fc.constant(t.replace(/T\d\d/, 'T24')))), (v) => {
+        expect(isIsoTimestamp(v)).toBe(reference(v));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+  it.each(['2026-02-30T00:00:00.000Z', '2025-02-29T12:00:00.000Z', '2026-03-02T24:00:00.000Z', '2026-03-02T23:60:00.000Z', '2026-03-02T23:59:60.000Z', '2026-03-02T01:30:00Z', '2026-03-02T01:30:00.000+08:00', '2026-03-02 01:30:00.000Z', '2026-13-01T00:00:00.000Z', 42, null])(
     'rejects %s',
     (v) => expect(isIsoTimestamp(v)).toBe(false),
   );

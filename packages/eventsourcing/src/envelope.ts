@@ -63,24 +63,25 @@ export interface RecordedEvent<E extends EventEnvelope = EventEnvelope> {
 /** `prevHash` of the first event of every stream. */
 export const ZERO_HASH = '0'.repeat(64);
 
-const ISO_UTC_MILLIS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-// The last few timestamps found valid: a command's occurredAt, the clock's
-// recordedAt and the like are checked several times on their way through.
-const validTimestamps: string[] = ['', '', '', ''];
-let nextSlot = 0;
+// The time of day is checked by the pattern (00:00:00.000 to 23:59:59.999);
+// the date, which needs a calendar, by Date once per date met.
+const ISO_UTC_MILLIS = /^\d{4}-\d{2}-\d{2}T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+const validDates = new Set<string>();
 
 /**
  * ISO-8601 UTC timestamps exactly as `Date.prototype.toISOString` writes them
- * (`2026-03-02T01:31:05.123Z`). One fixed form keeps string order equal to
- * time order, which "as of T" reads rely on.
+ * (`2026-03-02T01:31:05.123Z`), years 0000–9999. One fixed form keeps string
+ * order equal to time order, which "as of T" reads rely on.
  */
 export function isIsoTimestamp(value: unknown): value is string {
-  if (value === validTimestamps[0] || value === validTimestamps[1] || value === validTimestamps[2] || value === validTimestamps[3]) return true;
   if (typeof value !== 'string' || !ISO_UTC_MILLIS.test(value)) return false;
-  const ms = Date.parse(value);
-  if (!Number.isFinite(ms) || new Date(ms).toISOString() !== value) return false;
-  validTimestamps[nextSlot] = value;
-  nextSlot = (nextSlot + 1) & 3;
+  const date = value.slice(0, 10);
+  if (validDates.has(date)) return true;
+  const midnight = `${date}T00:00:00.000Z`;
+  const ms = Date.parse(midnight);
+  if (!Number.isFinite(ms) || new Date(ms).toISOString() !== midnight) return false;
+  if (validDates.size >= 100_000) validDates.clear();
+  validDates.add(date);
   return true;
 }
 

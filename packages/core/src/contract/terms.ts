@@ -1,7 +1,7 @@
-import { TZDate, tz } from '@date-fns/tz';
+import { TZDate } from '@date-fns/tz';
 import { createPeriodKeyer, type PeriodKeys } from '../period-keys.js';
 import { canonicalJson, sha256Hex } from '@dealbook/eventsourcing';
-import { addDays, formatISO } from 'date-fns';
+import { addDays } from 'date-fns';
 import { z } from 'zod';
 import { isoDateSchema, moneyMinorSchema, productLineSchema, quantitySchema } from '../common-schemas.js';
 
@@ -96,7 +96,6 @@ export function contractedByLine(lines: readonly ContractLine[]): Readonly<Recor
   return out;
 }
 
-const utc = tz('UTC');
 
 /**
  * When an invoice falls due (R-AR-INVOICE, design §3.4): the due date D is
@@ -118,7 +117,8 @@ export function invoiceDueAt(issuedAt: string, creditDays: number, timeZone: str
     if (dayAfterStarts.size >= 10_000) dayAfterStarts.clear();
     dayAfterStarts.set(cacheKey, dueAt);
   }
-  return { dueDate: formatISO(dueDay, { representation: 'date', in: utc }), dueAt };
+  // dueDay is midnight UTC of the due date: its ISO form starts with that date.
+  return { dueDate: dueDay.toISOString().slice(0, 10), dueAt };
 }
 
 // Both zone lookups are remembered: the local date per local day (a period keyer per zone),
