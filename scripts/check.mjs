@@ -21,6 +21,7 @@ const steps = [
   ['packages as users install them', process.execPath, [join(root, 'scripts/check-packages.mjs')]],
   ['examples run: quickstart', bin('tsx'), ['examples/quickstart/main.ts']],
   ['examples run: custom projection', bin('tsx'), ['examples/custom-projection/main.ts']],
+  ['examples run: the host app over HTTP (demo against a live server on loopback)', bin('tsx'), ['examples/host-app/src/demo.ts']],
   ['the main job (npm start): generate a year into SQLite, audit, KPI, funnel, report.html', bin('tsx'), ['examples/main-job/main.ts']],
   ['benchmark smoke run (no goals asserted)', bin('tsx'), ['bench/main.ts', '--quick']],
 ];
