@@ -1,5 +1,5 @@
 // dealbook quickstart: one sale, from lead to fulfilled contract, through the engine.
-// Run it with `npm start` from the repository root.
+// Run it with `npm run quickstart` from the repository root.
 import { definePolicy, type ContractState } from '@dealbook/core';
 import { createSalesEngine } from '@dealbook/engine';
 import { buildProjection, defineProjection, DomainError, manualClock, sequentialIds, verifyChain, type EventEnvelope } from '@dealbook/eventsourcing';

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { toJsonLine } from '@dealbook/eventsourcing';
+import { recordedEvents } from '@dealbook/testing';
 import { runCli } from './cli.js';
 import type { PlantedViolation } from './plant.js';
 import type { AuditReport } from './report.js';
@@ -91,6 +93,35 @@ describe('dealbook audit', () => {
       expect(stderr).toMatch(/dealbook/);
       expect(stderr).not.toMatch(/\n\s+at /);
     }
+  });
+
+  it('--policy takes one policy or its versions, oldest first, each changing the one before; a bad version is named, exit 2', async () => {
+    // Two visits, each recorded 30 hours after it happened: late under 24 h, in time under the default 48 h.
+    const visit = (visitId: string, occurredAt: string, recordedAt: string) => ({ streamId: 'customer-c-1', type: 'CustomerVisited', occurredAt, recordedAt, data: { visitId, repId: 'r-7', channel: 'onsite', followUps: [] } });
+    const events = recordedEvents([
+      { streamId: 'rep-r-7', type: 'RepHired', occurredAt: '2026-01-05T02:00:00.000Z', data: { repId: 'r-7', name: 'Wang Fang', role: 'director', regions: ['east-china'] } },
+      { streamId: 'customer-c-1', type: 'CustomerRegistered', occurredAt: '2026-01-05T03:00:00.000Z', data: { customerId: 'c-1', customerNumber: 'K-0001', name: 'East Cable Co.', region: 'east-china', contacts: [] } },
+      visit('v-1', '2026-01-20T02:00:00.000Z', '2026-01-21T08:00:00.000Z'),
+      visit('v-2', '2026-03-20T02:00:00.000Z', '2026-03-21T08:00:00.000Z'),
+    ]);
+    const file = join(dir, 'late-visits.jsonl');
+    writeFileSync(file, events.map((r) => `${toJsonLine(r.event)}\n`).join(''));
+    const late = async (policy: unknown) => {
+      const path = join(dir, 'policy.json');
+      writeFileSync(path, JSON.stringify(policy));
+      const { status, stdout, stderr } = await cli('audit', file, '--policy', path, '--json');
+      return { status, stderr, late: status === 2 ? undefined : (JSON.parse(stdout) as AuditReport).summary.byCode['R-VISIT-TIMELY'] ?? 0 };
+    };
+    expect((await late({ visitRecordingDelayHours: 24 })).late).toBe(2);
+    // March's version changes the follow-up interval only: it keeps January's 24 h.
+    expect((await late([{ visitRecordingDelayHours: 24 }, { effectiveFrom: '2026-03-01T00:00:00.000Z', followUpIntervalDays: { A: 7 } }])).late).toBe(2);
+    // From March, back to 48 h: only January's visit is late.
+    expect((await late([{ visitRecordingDelayHours: 24 }, { effectiveFrom: '2026-03-01T00:00:00.000Z', visitRecordingDelayHours: 48 }])).late).toBe(1);
+    const bad = await late([{ visitRecordingDelayHours: 24 }, { effectiveFrom: '2026-03-01T00:00:00.000Z', visitRecordingDelayHours: -1 }]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/Policy version \[1\] of .*visitRecordingDelayHours/);
+    // A version without its own effectiveFrom would take effect with the one before it.
+    expect((await late([{ visitRecordingDelayHours: 24 }, { visitRecordingDelayHours: 36 }])).status).toBe(2);
   });
 
   it('writes the JSON report and the HTML file; --redact leaves contact details out', async () => {

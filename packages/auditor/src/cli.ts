@@ -37,7 +37,7 @@ export const USAGE = `dealbook — audit, rebuild and move dealbook histories
 Usage:
   dealbook audit <source> [--as-of T] [--policy policy.json] [--json] [--html report.html] [--redact]
   dealbook kpi <source> [--period 2017|2017-Q1|2017-03|2017-W09] [--by rep|team|region|company] [--as-of T] [--policy policy.json] [--json]
-  dealbook funnel <source> [--by company|rep|region|source|cohort] [--period P] [--as-of T] [--json]
+  dealbook funnel <source> [--by company|rep|region|source|cohort] [--period P] [--as-of T] [--policy policy.json] [--json]
   dealbook generate [--reps 50] [--months 12] [--seed 42] [--start 2026-01-01T00:00:00.000Z] [--violations N] --out <file.jsonl | sqlite:path>
   dealbook import <file.jsonl | -> --into sqlite:<path>
   dealbook export <sqlite:path | esdb://…> [--redact]  > out.jsonl
@@ -59,7 +59,18 @@ function loadPolicy(path: string | undefined): Policy | readonly Policy[] | unde
   } catch (error) {
     throw new UsageError(`--policy: "${path}" is not JSON (${(error as Error).message}).`);
   }
-  return Array.isArray(json) ? json.map((p) => definePolicy(p as object)) : definePolicy(json as object);
+  if (!Array.isArray(json)) return definePolicy(json as object);
+  // Versions, oldest first: each one is what changes from the one before it.
+  const versions: Policy[] = [];
+  for (const [i, change] of json.entries()) {
+    try {
+      versions.push(definePolicy(change as object, versions.at(-1)));
+    } catch (error) {
+      if (error instanceof ValidationError) throw new ValidationError(`Policy version [${i}] of "${path}"`, error.issues);
+      throw error;
+    }
+  }
+  return versions;
 }
 
 function checkInstant(name: string, value: string | undefined): string | undefined {

@@ -221,6 +221,25 @@ describe('definePolicy', () => {
     );
   });
 
+  it('derives a version from the one before: what the change leaves out comes from the base, not the defaults (property)', () => {
+    fc.assert(
+      // (A change of KPI weights is valid only with the base's other weights in mind: left out here.)
+      fc.property(validPartial, validPartial.map(({ kpiWeights: _weights, ...change }) => change), (first, change) => {
+        const base = definePolicy(first);
+        const derived = definePolicy(change, base);
+        for (const key of Object.keys(base) as (keyof Policy)[]) {
+          if (!(key in change)) expect(derived[key], key).toEqual(base[key]);
+        }
+        expect(definePolicy({}, base)).toEqual(base);
+      }),
+      { numRuns: 200 },
+    );
+    const january = definePolicy({ regulatedProductLines: ['hv-cable'], followUpIntervalDays: { A: 7 } });
+    const march = definePolicy({ effectiveFrom: '2026-03-01T00:00:00.000Z', followUpIntervalDays: { B: 10 } }, january);
+    expect(march.regulatedProductLines).toEqual(['hv-cable']);
+    expect(march.followUpIntervalDays).toEqual({ ...defaultPolicy.followUpIntervalDays, A: 7, B: 10 });
+  });
+
   it('names exactly the fields made bad, however many and however deep (property)', () => {
     // Every leaf of a policy, with a value of the wrong type for it.
     const leaves: { path: string[]; bad: unknown }[] = [

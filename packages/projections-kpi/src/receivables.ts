@@ -147,6 +147,10 @@ export function queryReceivables(state: ReceivablesState, query: ReceivablesQuer
 export interface BuildReceivablesOptions {
   /** Only events recorded at or before this instant: the read model as it was known then. */
   readonly asOf?: string;
+  /**
+   * Accepted (and validated) like the other read models' builds so callers can pass one set of
+   * options; receivables do not depend on the policy: due dates come from the invoices themselves.
+   */
   readonly policy?: PolicyOption;
 }
 
