@@ -44,7 +44,7 @@ describe('sales engine: contracts across aggregates', () => {
     expect(terms.terms?.totalMinor).toBe(150_000_00);
     await engine.execute({ type: 'SubmitContractForReview', ...meta(day(7)), contractId: 'k-1' });
     const sign = { type: 'SignContract', ...meta(day(9)), contractId: 'k-1', companySignatoryId: 'm-1', customerSignatory: '王经理' };
-    expect(await rejection(engine.execute(sign))).toBe('R-CONTRACT-STATE'); // not approved yet
+    expect(await rejection(engine.execute(sign))).toBe('R-CONTRACT-LEGAL'); // not approved yet
     expect(await rejection(engine.execute({ type: 'ApproveContract', ...meta(day(8)), contractId: 'k-1', reviewerId: 'legal-1', termsHash: '0'.repeat(64) }))).toBe('R-CONTRACT-LEGAL');
     await engine.execute({ type: 'ApproveContract', ...meta(day(8)), contractId: 'k-1', reviewerId: 'legal-1', termsHash: terms.termsHash });
     // hv-cable is regulated and r-1 holds no certification.

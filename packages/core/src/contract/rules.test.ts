@@ -118,7 +118,7 @@ describe('Contract rules', () => {
   it('R-CONTRACT-STATE: the lifecycle and no-op revisions', () => {
     spec.given([drafted]).when(cmd({ type: 'DraftContract', customerId: 'cu-1', repId: 'r-1', ...terms })).thenError('R-CONTRACT-STATE', /id is taken/);
     spec.given([]).when(cmd({ type: 'SubmitContractForReview' })).thenError('R-CONTRACT-STATE', /Draft the contract first/);
-    spec.given([drafted]).when(cmd({ type: 'SignContract', companySignatoryId: 'm-1', customerSignatory: 'Zhang San' })).then('R-CONTRACT-STATE');
+    spec.given(uptoSigned).when(cmd({ type: 'SignContract', companySignatoryId: 'm-1', customerSignatory: 'Zhang San' })).then('R-CONTRACT-STATE');
     spec.given([drafted]).when(cmd({ type: 'SubmitContractForReview', occurredAt: tSubmit })).then([submitted]);
     spec.given([drafted]).when(cmd({ type: 'ReviseContractTerms', ...terms })).thenError('R-CONTRACT-STATE', /identical/);
     spec.given([drafted, submitted]).when(cmd({ type: 'RejectContract', reviewerId: 'legal-1', reasons: ['clause 7'] })).then([{ type: 'ContractRejected', occurredAt: tLater, data: { reviewerId: 'legal-1', reasons: ['clause 7'] } }]);
@@ -141,6 +141,9 @@ describe('Contract rules', () => {
   });
 
   it('R-CONTRACT-LEGAL: approval of exactly the current terms, by someone else than the rep; signing only with it', () => {
+    // Signing a draft, or terms still in review: no approval of the current terms.
+    spec.given([drafted]).when(cmd({ type: 'SignContract', companySignatoryId: 'm-1', customerSignatory: 'Zhang San' })).thenError('R-CONTRACT-LEGAL', /submit them for review/);
+    spec.given([drafted, submitted]).when(cmd({ type: 'SignContract', companySignatoryId: 'm-1', customerSignatory: 'Zhang San' })).thenError('R-CONTRACT-LEGAL', /no legal approval/);
     spec.given([drafted, submitted]).when(cmd({ type: 'ApproveContract', reviewerId: 'legal-1', termsHash: hash, occurredAt: tApprove })).then([approved]);
     spec.given([drafted, submitted]).when(cmd({ type: 'ApproveContract', reviewerId: 'legal-1', termsHash: 'a'.repeat(64) })).thenError('R-CONTRACT-LEGAL', /other terms/);
     spec.given([drafted, submitted]).when(cmd({ type: 'ApproveContract', reviewerId: 'r-1', termsHash: hash })).thenError('R-CONTRACT-LEGAL', /own rep/);

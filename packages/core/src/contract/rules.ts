@@ -34,7 +34,8 @@ const allowedIn: Record<EventType, readonly ContractStatus[]> = {
   ContractSubmittedForReview: ['draft'],
   ContractApproved: ['in_review'],
   ContractRejected: ['in_review'],
-  ContractSigned: ['approved'],
+  // Before approval the lifecycle allows it only to say why not: R-CONTRACT-LEGAL (no approval of the current terms).
+  ContractSigned: ['draft', 'in_review', 'approved'],
   DeliveryRecorded: ['signed'],
   DeliveryDelayed: ['signed'],
   QualityIssueReported: ['signed', 'fulfilled'],
