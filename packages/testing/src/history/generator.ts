@@ -275,12 +275,15 @@ export async function generateHistory(options: HistoryOptions): Promise<Generate
   };
 
   const setTarget = async (rep: Rep, yearMonth: string) => {
-    const base = rep.role === 'manager' ? 3_000_000_00 : 600_000_00;
+    // Sized to what the generated reps sell (about 5–6 million a month each; a manager's target
+    // covers the team), so attainment lands around 100 % rather than ten times that.
+    const base = rep.role === 'manager' ? 24_000_000_00 : 4_800_000_00;
+    const step = rep.role === 'manager' ? 400_000_00 : 80_000_00;
     await send(approverFor(rep.id), {
       type: 'SetSalesTarget',
       repId: rep.id,
       period: { unit: 'month', start: `${yearMonth}-01` },
-      amountMinor: base + rng.int(0, 20) * 10_000_00,
+      amountMinor: base + rng.int(0, 20) * step,
       ...(rep.role === 'manager' ? {} : { newCustomers: rng.int(1, 4), visits: rng.int(15, 30) }),
     });
   };
