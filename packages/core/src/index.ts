@@ -12,4 +12,5 @@ export * from './customer/index.js';
 export * from './opportunity/index.js';
 export * from './contract/index.js';
 export * from './catalogue.js';
+export * from './parse-sales-event.js';
 export * from './period-keys.js';
