@@ -35,6 +35,12 @@ export async function median(rounds: number, measure: () => Promise<number>): Pr
   return values[Math.floor(values.length / 2)]!;
 }
 
+const gc = (globalThis as { gc?: () => void }).gc;
+/** A full collection when node runs with --expose-gc (`npm run bench` does); nothing otherwise. */
+export function collectGarbage(): void {
+  gc?.();
+}
+
 /**
  * Measures a subject against its baseline in alternating rounds (after a
  * warm-up of each), so a slow phase of a shared machine hits both alike.
@@ -51,7 +57,10 @@ export async function paired(
   const s: number[] = [];
   const r: number[] = [];
   for (let i = 0; i < rounds; i++) {
+    // Each run starts from a collected heap: neither pays for the garbage the other left.
+    collectGarbage();
     const x = await baseline();
+    collectGarbage();
     const y = await subject();
     b.push(x);
     s.push(y);

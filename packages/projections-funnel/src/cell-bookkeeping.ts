@@ -114,17 +114,22 @@ function contribute(cell: FunnelCell, opp: FunnelOpportunity, sign: 1 | -1): voi
   }
 }
 
-/** Takes an opportunity out of its cell (dropping the cell when it empties). */
+/** Takes an opportunity out of its cell, before a change; `putIn` puts it back (and drops a cell left empty). */
 export function takeOut(state: FunnelState, opp: FunnelOpportunity): void {
   const cell = entryOf(state.cells, opp.cell);
-  if (cell === undefined) return;
-  contribute(cell, opp, -1);
-  if (cell.members === 0) delete state.cells[opp.cell];
+  if (cell !== undefined) contribute(cell, opp, -1);
 }
 
 /** Counts an opportunity in the cell of its current owner, region, source and cohort. */
 export function putIn(state: FunnelState, opp: FunnelOpportunity): void {
   const region = regionOf(state, opp);
+  const previous = entryOf(state.cells, opp.cell);
+  // Most changes leave the opportunity in its cell: no key to make.
+  if (previous !== undefined && previous.rep === opp.owner && previous.region === region && previous.source === opp.source && previous.cohort === opp.cohort) {
+    contribute(previous, opp, 1);
+    return;
+  }
+  if (previous !== undefined && previous.members === 0) delete state.cells[opp.cell];
   const key = JSON.stringify([opp.owner, region, opp.source, opp.cohort]);
   opp.cell = key;
   const cell = entryOf(state.cells, key) ?? setEntry(state.cells, key, newCell(opp.owner, region, opp.source, opp.cohort));
