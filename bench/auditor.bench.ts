@@ -66,7 +66,7 @@ export async function auditorBenchmarks(options: { readonly quick: boolean }): P
     name: `heap held after auditing ${n.toLocaleString('en-US')} events, per event (projected to 10M events)`,
     unit: 'bytes/event',
     value: perEvent,
-    baselineName: 'what 10M events may add (100 MB)',
+    baselineName: 'the goal\'s budget (100 MB / 10M events)',
     baseline: 10,
     ratio: 10 / perEvent,
     goal: { text: `10M events grow memory ≤ 100 MB (projected: ${projectedMb.toLocaleString('en-US', { maximumFractionDigits: 0 })} MB)`, met: projectedMb <= 100 },

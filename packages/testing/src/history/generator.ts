@@ -871,7 +871,10 @@ export async function generateHistory(options: HistoryOptions): Promise<Generate
           await send('finance-1', { type: 'ChangeCustomerCredit', customerId: c.id, creditRating: rng.pick(['AAA', 'AA', 'A', 'BBB', 'BB']), creditLimitMinor: c.creditLimit });
         }
         if (rng.chance(0.008)) {
-          const idle = live.filter((c) => c.openOpps === 0 && c.activeContracts === 0 && c.returnVisits.size === 0 && ![...opps.values()].some((o) => o.phase === 'lead' && o.customerId === c.id));
+          // The customers with a lead still open, found in one pass over the opportunities (not one per customer).
+          let withLeads: Set<string | undefined> | undefined;
+          const hasOpenLead = (id: string) => (withLeads ??= new Set([...opps.values()].filter((o) => o.phase === 'lead').map((o) => o.customerId))).has(id);
+          const idle = live.filter((c) => c.openOpps === 0 && c.activeContracts === 0 && c.returnVisits.size === 0 && !hasOpenLead(c.id));
           if (idle.length > 0) {
             const c = rng.pick(idle);
             if (await send(rep.id, { type: 'MarkCustomerLost', customerId: c.id, reason: rng.pick(['moved to a competitor', 'business closed', 'no orders for a year']), attributableToRep: rng.chance(0.3) })) c.lost = true;
