@@ -1,6 +1,6 @@
 // The revenue-by-product-line read model at work on a generated company history.
 // Run it with `pnpm start` here, or `npx tsx examples/custom-projection/main.ts` from the repository root.
-import type { ContractState, SalesEventEnvelope } from '@dealbook/core';
+import type { SalesEventEnvelope } from '@dealbook/core';
 import { createInMemoryCheckpointStore, createProjectionRunner, DomainError } from '@dealbook/eventsourcing';
 import { generateHistory } from '@dealbook/testing';
 import {
@@ -58,8 +58,7 @@ const signatures = everything.events.filter((r) => r.event.type === 'ContractSig
 for (const { event } of signatures.reverse()) {
   const signing = event as SalesEventEnvelope & { type: 'ContractSigned' };
   const contractId = signing.streamId.slice('contract-'.length);
-  const { state } = await engine.load('contract', contractId);
-  const contract = state as ContractState;
+  const { state: contract } = await engine.load('contract', contractId);
   if (contract.status !== 'signed' || contract.terms === undefined) continue; // fulfilled or terminated since
   const [head, ...rest] = contract.terms.lines;
   try {

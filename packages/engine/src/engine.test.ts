@@ -1,5 +1,6 @@
 import { DomainError, manualClock, sequentialIds, ValidationError } from '@dealbook/eventsourcing';
-import { describe, expect, it } from 'vitest';
+import type { ContractState, CustomerState, OpportunityState, RepState } from '@dealbook/core';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { createSalesEngine } from './engine.js';
 import { UnknownCommandError } from './errors.js';
 
@@ -17,6 +18,16 @@ describe('sales engine', () => {
     expect(result).toMatchObject({ streamId: 'rep-r-1', version: 0, duplicate: false, state: { status: 'active', role: 'representative' } });
     expect(result.events[0]?.event).toMatchObject({ type: 'RepHired', streamId: 'rep-r-1', metadata: { actorId: 'hr-1' } });
     expect(await engine.load('rep', 'r-1')).toMatchObject({ version: 0, state: { status: 'active' } });
+  });
+
+  it('load is typed by category and gives the initial state at version -1 for an aggregate never recorded', async () => {
+    const engine = createSalesEngine({ clock: manualClock('2026-03-02T00:00:00.000Z').now, ids: sequentialIds() });
+    const contract = await engine.load('contract', 'k-404');
+    expectTypeOf(contract.state).toEqualTypeOf<ContractState>();
+    expectTypeOf((await engine.load('rep', 'r')).state).toEqualTypeOf<RepState>();
+    expectTypeOf((await engine.load('customer', 'c')).state).toEqualTypeOf<CustomerState>();
+    expectTypeOf((await engine.load('opportunity', 'o')).state).toEqualTypeOf<OpportunityState>();
+    expect(contract).toEqual({ state: expect.objectContaining({ status: 'none' }), version: -1 });
   });
 
   it('a command that fails its schema is a ValidationError naming each field; nothing is appended', async () => {

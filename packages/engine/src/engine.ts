@@ -1,4 +1,4 @@
-import { policyTimelineOf, type ContractState, type CustomerState, type PolicyOption, type PolicyTimeline } from '@dealbook/core';
+import { policyTimelineOf, type ContractState, type CustomerState, type OpportunityState, type PolicyOption, type PolicyTimeline, type RepState } from '@dealbook/core';
 import {
   createCommandHandler,
   createInMemoryEventStore,
@@ -61,6 +61,17 @@ export interface ExecuteResult {
 
 export type AggregateCategory = AggregateModule['category'];
 
+/** The state type of each aggregate category (`rep` → `RepState`, …). */
+export interface AggregateStates {
+  readonly rep: RepState;
+  readonly customer: CustomerState;
+  readonly opportunity: OpportunityState;
+  readonly contract: ContractState;
+}
+
+/** The state of an aggregate of category `C`. */
+export type AggregateStateOf<C extends AggregateCategory> = AggregateStates[C];
+
 export interface SalesEngine {
   readonly store: EventStore;
   readonly policies: PolicyTimeline;
@@ -72,8 +83,12 @@ export interface SalesEngine {
    * `VersionConflictError`; in each case nothing is appended.
    */
   execute(command: unknown, options?: ExecuteOptions): Promise<ExecuteResult>;
-  /** The current state and version (`-1`: nothing recorded) of one aggregate. */
-  load(category: AggregateCategory, id: string): Promise<{ readonly state: unknown; readonly version: number }>;
+  /**
+   * The current state and version (`-1`: nothing recorded, the aggregate's
+   * initial state) of one aggregate, typed by its category:
+   * `(await engine.load('contract', 'k-1')).state.status`.
+   */
+  load<C extends AggregateCategory>(category: C, id: string): Promise<{ readonly state: AggregateStateOf<C>; readonly version: number }>;
   /** Every command type the engine accepts. */
   readonly commandTypes: readonly string[];
 }
@@ -174,7 +189,7 @@ export function createSalesEngine(options: SalesEngineOptions = {}): SalesEngine
     return { streamId, events: result.events, state: result.state, version: result.version, duplicate: result.duplicate, reactions };
   };
 
-  return { store, policies, commandTypes, execute, load };
+  return { store, policies, commandTypes, execute, load: load as SalesEngine['load'] };
 }
 
 /**
