@@ -194,18 +194,19 @@ export function isWellFormedNewEvent(value: unknown): boolean {
     (sv === undefined || (typeof sv === 'number' && Number.isInteger(sv) && sv >= 1 && sv <= MAX_SCHEMA_VERSION)) &&
     isIsoTimestamp(e.occurredAt) &&
     (e.recordedAt === undefined || isIsoTimestamp(e.recordedAt)) &&
-    typeof m === 'object' &&
-    m !== null &&
-    !Array.isArray(m) &&
-    isBoundedString((m as Record<string, unknown>).commandId) &&
-    isBoundedString((m as Record<string, unknown>).correlationId) &&
-    isBoundedString((m as Record<string, unknown>).causationId) &&
-    isBoundedString((m as Record<string, unknown>).actorId)
+    isWellFormedMetadata(m)
   );
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 const ENVELOPE_KEYS = new Set(['eventId', 'streamId', 'streamVersion', 'type', 'schemaVersion', 'occurredAt', 'recordedAt', 'data', 'metadata', 'prevHash', 'hash']);
+
+/** The metadata every event carries (`eventMetadataSchema`), checked without zod. */
+function isWellFormedMetadata(m: unknown): boolean {
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) return false;
+  const r = m as Record<string, unknown>;
+  return isBoundedString(r.commandId) && isBoundedString(r.correlationId) && isBoundedString(r.causationId) && isBoundedString(r.actorId);
+}
 
 /**
  * Fast yes/no check of {@link eventEnvelopeSchema} for readers of whole
@@ -240,13 +241,7 @@ export function isWellFormedEnvelope(value: unknown): value is EventEnvelope {
     sv <= MAX_SCHEMA_VERSION &&
     isIsoTimestamp(e.occurredAt) &&
     isIsoTimestamp(e.recordedAt) &&
-    typeof m === 'object' &&
-    m !== null &&
-    !Array.isArray(m) &&
-    isBoundedString((m as Record<string, unknown>).commandId) &&
-    isBoundedString((m as Record<string, unknown>).correlationId) &&
-    isBoundedString((m as Record<string, unknown>).causationId) &&
-    isBoundedString((m as Record<string, unknown>).actorId) &&
+    isWellFormedMetadata(m) &&
     typeof e.prevHash === 'string' &&
     SHA256_HEX.test(e.prevHash) &&
     typeof e.hash === 'string' &&

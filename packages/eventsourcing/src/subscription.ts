@@ -48,18 +48,10 @@ export function createCatchUpSubscription(
     }
   };
 
-  const done = loop().then(
-    () => {
-      for (const w of waiters.splice(0)) w.reject(new Error('subscription stopped before it caught up'));
-    },
-    (error: unknown) => {
-      failure = { error };
-      for (const w of waiters.splice(0)) w.reject(error);
-      options.onError?.(error);
-      throw error;
-    },
-  );
-  done.catch(() => undefined); // a caller that never awaits `done` gets `onError` instead of an unhandled rejection
+  const done = endOfSubscription(loop(), waiters, (error) => {
+    failure = { error };
+    options.onError?.(error);
+  });
 
   return {
     done,
@@ -90,4 +82,27 @@ export function pollEvery(ms: number): WaitForEvents {
       }
       signal.addEventListener('abort', done, { once: true });
     });
+}
+
+/**
+ * The end of a subscription's loop, for adapters that write their own
+ * subscription: when the loop returns, every `caughtUp()` still waiting is
+ * rejected (stopped before it caught up); when it throws, they are rejected
+ * with the error and `onFailure` hears it once. The returned promise (the
+ * subscription's `done`) settles as the loop did; a caller that never awaits
+ * it gets `onFailure`, not an unhandled rejection.
+ */
+export function endOfSubscription(loop: Promise<void>, waiters: { reject(error: unknown): void }[], onFailure: (error: unknown) => void): Promise<void> {
+  const done = loop.then(
+    () => {
+      for (const w of waiters.splice(0)) w.reject(new Error('subscription stopped before it caught up'));
+    },
+    (error: unknown) => {
+      for (const w of waiters.splice(0)) w.reject(error);
+      onFailure(error);
+      throw error;
+    },
+  );
+  done.catch(() => undefined);
+  return done;
 }

@@ -1,4 +1,4 @@
-import type { RecordedEvent, SubscribeOptions, Subscription } from '@dealbook/eventsourcing';
+import { endOfSubscription, type RecordedEvent, type SubscribeOptions, type Subscription } from '@dealbook/eventsourcing';
 import type { EsdbAllSubscription, EsdbResolvedEvent, EventStoreDbClientLike } from './client-like.js';
 import { PositionError, SubscriptionDroppedError } from './errors.js';
 import type { FilterPlan } from './filters.js';
@@ -193,18 +193,10 @@ export function createEsdbSubscription(deps: SubscriptionDeps, options: Subscrib
     }
   };
 
-  const done = loop().then(
-    () => {
-      for (const w of waiters.splice(0)) w.reject(new Error('subscription stopped before it caught up'));
-    },
-    (error: unknown) => {
-      failure = { error };
-      for (const w of waiters.splice(0)) w.reject(error);
-      options.onError?.(error);
-      throw error;
-    },
-  );
-  done.catch(() => undefined);
+  const done = endOfSubscription(loop(), waiters, (error) => {
+    failure = { error };
+    options.onError?.(error);
+  });
 
   return {
     done,
