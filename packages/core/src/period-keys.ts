@@ -141,12 +141,12 @@ export function createPeriodKeyer(timeZone: string): (instant: string) => Period
     // A miss: the local date in the zone, then the instants its start and end
     // (the start of the next local day) fall on — three zone conversions.
     const local = new TZDate(ms, timeZone);
-    const y = local.getFullYear();
-    const m = local.getMonth();
-    const d = local.getDate();
-    const startMs = new TZDate(y, m, d, timeZone).getTime();
-    const endMs = new TZDate(y, m, d + 1, timeZone).getTime();
-    const day: LocalDay = { startMs, endMs, startIso: new Date(startMs).toISOString(), endIso: new Date(endMs).toISOString(), keys: keysOfDate(y, m, d) };
+    const year = local.getFullYear();
+    const month = local.getMonth();
+    const date = local.getDate();
+    const startMs = new TZDate(year, month, date, timeZone).getTime();
+    const endMs = new TZDate(year, month, date + 1, timeZone).getTime();
+    const day: LocalDay = { startMs, endMs, startIso: new Date(startMs).toISOString(), endIso: new Date(endMs).toISOString(), keys: keysOfDate(year, month, date) };
     last = day;
     if (memory.remembered >= MAX_REMEMBERED_DAYS) {
       byUtcDay.clear();
@@ -164,20 +164,21 @@ export function createPeriodKeyer(timeZone: string): (instant: string) => Period
 
 // The keys of a calendar date do not depend on the zone: computed once per date, with date-fns on a
 // plain Date at noon of that date in the system's zone (calendar fields only, far from any DST change).
-const dateKeys = new Map<string, PeriodKeys>();
+const dateKeys = new Map<number, PeriodKeys>();
 function keysOfDate(y: number, m: number, d: number): PeriodKeys {
+  const id = (y * 12 + m) * 31 + d; // month 0–11, day 1–31: one number per date
+  let keys = dateKeys.get(id);
+  if (keys !== undefined) return keys;
   const noon = new Date(2000, 0, 1, 12);
   noon.setFullYear(y, m, d);
   const date = format(noon, 'yyyy-MM-dd');
-  let keys = dateKeys.get(date);
-  if (keys !== undefined) return keys;
   const year = date.slice(0, 4);
   const quarter = `${year}-Q${Math.floor(m / 3) + 1}`;
   const month = date.slice(0, 7);
   const week = `${getISOWeekYear(noon)}-W${String(getISOWeek(noon)).padStart(2, '0')}`;
   keys = Object.freeze({ year, quarter, month, week, date, all: Object.freeze([year, quarter, month, week]) });
   if (dateKeys.size >= MAX_REMEMBERED_DAYS) dateKeys.clear();
-  dateKeys.set(date, keys);
+  dateKeys.set(id, keys);
   return keys;
 }
 
