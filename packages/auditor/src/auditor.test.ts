@@ -1,3 +1,4 @@
+import { definePolicy } from '@dealbook/core';
 import { toJsonLine, type EventEnvelope } from '@dealbook/eventsourcing';
 import { allRecords, generateHistory, historyArbitrary } from '@dealbook/testing';
 import fc from 'fast-check';
@@ -26,6 +27,17 @@ describe('the auditor on generated histories', () => {
       }),
       { numRuns: 4 },
     );
+  });
+
+  it('a history generated under policy versions breaks no rule judged under the same versions', async () => {
+    // From March, switchgear is regulated too (reps need a certification to sell it).
+    const january = definePolicy({ regulatedProductLines: ['hv-cable'] });
+    const march = definePolicy({ effectiveFrom: '2026-03-01T00:00:00.000Z', regulatedProductLines: ['hv-cable', 'switchgear'] }, january);
+    const { store, stats } = await generateHistory({ seed: 21, reps: 6, months: 4, policy: [january, march] });
+    const events = (await allRecords(store)).map((r) => r.event);
+    expect(errorsOf(auditLines(events.map(toJsonLine), { policy: [january, march] }))).toEqual([]);
+    expect(stats.rejected['R-REP-CERT'] ?? 0).toBe(0);
+    expect(events.some((e) => e.type === 'RepCertified' && (e.data as { productLine: string }).productLine === 'switchgear')).toBe(true);
   });
 
   it('an event changed after it was recorded is named by A-HASH, at its line; a removed event by A-VERSION or A-CHAIN', async () => {

@@ -1,4 +1,4 @@
-import type { Policy } from '@dealbook/core';
+import type { PolicyOption } from '@dealbook/core';
 import fc from 'fast-check';
 import { generateHistory, type GeneratedHistory, type HistoryOptions } from './generator.js';
 
@@ -10,7 +10,7 @@ export interface HistoryArbitraryOptions {
   readonly minMonths?: number;
   readonly maxMonths?: number;
   readonly start?: string;
-  readonly policy?: Policy;
+  readonly policy?: PolicyOption;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { definePolicy, leadPriorities, leadSources, opportunityStages, type ContractState, type Policy } from '@dealbook/core';
+import { definePolicy, leadPriorities, leadSources, opportunityStages, policyTimelineOf, type ContractState, type PolicyOption } from '@dealbook/core';
 import { createSalesEngine, type ExecuteResult, type SalesEngine } from '@dealbook/engine';
 import { createInMemoryEventStore, DomainError, manualClock, sequentialIds, type EventStore } from '@dealbook/eventsourcing';
 import { mulberry32, type Prng } from './prng.js';
@@ -11,8 +11,12 @@ export interface HistoryOptions {
   readonly months: number;
   /** ISO instant the history starts at. Default `2026-01-01T00:00:00.000Z`. */
   readonly start?: string;
-  /** Default: the default policy with `regulatedProductLines: ['hv-cable']`. */
-  readonly policy?: Policy;
+  /**
+   * One policy, its versions over time, or a timeline, as the engine takes it; the company
+   * follows the version in force each day (its time zone, its regulated lines). Default: the
+   * default policy with `regulatedProductLines: ['hv-cable']`.
+   */
+  readonly policy?: PolicyOption;
   /** Default: a new in-memory store stamping `recordedAt` with the generator's clock. */
   readonly store?: EventStore;
   /** Called after every simulated day with the number of events recorded so far. */
@@ -182,14 +186,23 @@ export async function generateHistory(options: HistoryOptions): Promise<Generate
   if (!Number.isInteger(options.months) || options.months < 1) throw new RangeError('generateHistory: months must be a whole number ≥ 1');
   const endMs = addMonthsUtc(startMs, options.months);
   const policy = options.policy ?? definePolicy({ regulatedProductLines: ['hv-cable'] });
-  const regulated = new Set(policy.regulatedProductLines);
+  const timeline = policyTimelineOf(policy);
+  // Reps get certified for every line regulated in any version: a careful company prepares for the rules to come.
+  const regulated = new Set(timeline.versions.flatMap((v) => v.regulatedProductLines));
   const rng: Prng = mulberry32(options.seed);
   const clock = manualClock(new Date(startMs).toISOString());
   const store = options.store ?? createInMemoryEventStore({ clock: clock.now });
   const engine = createSalesEngine({ store, policy, clock: clock.now, ids: sequentialIds(options.seed) });
   const stats: HistoryStats = { commands: 0, events: 0, rejected: {}, byType: {} };
-  const localDateFormat = new Intl.DateTimeFormat('en-CA', { timeZone: policy.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-  const localDate = (ms: number): string => localDateFormat.format(new Date(ms));
+  // The local date in the time zone of the policy in force (one formatter per zone).
+  const dateFormats = new Map<string, Intl.DateTimeFormat>();
+  const localDate = (ms: number): string => {
+    const date = new Date(ms);
+    const { timeZone } = timeline.at(date.toISOString());
+    let format = dateFormats.get(timeZone);
+    if (format === undefined) dateFormats.set(timeZone, (format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
+    return format.format(date);
+  };
 
   // ---- time and sending ----
   let now = startMs;
