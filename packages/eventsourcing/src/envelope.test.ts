@@ -83,12 +83,18 @@ describe('new event checks', () => {
   });
 
   describe('envelope checks', () => {
-    const hex = fc.constantFrom('0'.repeat(64), 'a'.repeat(64), 'A'.repeat(64), 'a'.repeat(63), 'nothex');
+    const hex = fc.oneof(
+      fc.constantFrom('0'.repeat(64), 'a'.repeat(64), 'A'.repeat(64), 'a'.repeat(63), 'nothex', `${'f'.repeat(63)}g`, `${'0'.repeat(63)}é`, `${'9'.repeat(63)}/`),
+      fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEFg:/'.split('')), minLength: 63, maxLength: 65 }),
+    );
     const envelopes = fc
       .tuple(
         mutated,
         fc.record({
-          streamId: fc.constantFrom('order-1', '', 'has space', 'x'.repeat(513)),
+          streamId: fc.oneof(
+            fc.constantFrom('order-1', '', 'has space', 'x'.repeat(513), 'x'.repeat(512), 'a\u0001b', 'tab\there', 'nb\u00a0sp', 'é-1', 'line\u2028sep', 'del\u007f', 'bom\ufeff'),
+            fc.string({ unit: 'binary', minLength: 0, maxLength: 12 }),
+          ),
           streamVersion: fc.oneof(fc.integer({ min: -1, max: 3 }), fc.constantFrom(0.5, Number.MAX_SAFE_INTEGER, 2 ** 53)),
           prevHash: hex,
           hash: hex,

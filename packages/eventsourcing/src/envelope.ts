@@ -114,7 +114,7 @@ let lastStreamId = '';
 /** A valid stream id? (A read and the append that follows name the same stream: the last one is remembered.) */
 export function isStreamId(value: unknown): value is string {
   if (value === lastStreamId) return true;
-  if (typeof value !== 'string' || !STREAM_ID.test(value)) return false;
+  if (typeof value !== 'string' || !isStreamIdText(value)) return false;
   lastStreamId = value;
   return true;
 }
@@ -153,6 +153,43 @@ export function streamCategory(streamId: string): string {
   return dash === -1 ? streamId : streamId.slice(0, dash);
 }
 
+// 1 for the ASCII codes of hex digits (0-9, a-f, A-F), 2 for the lowercase ones only.
+const HEX_DIGIT = new Uint8Array(128);
+for (const c of '0123456789abcdef') HEX_DIGIT[c.charCodeAt(0)] = 2;
+for (const c of 'ABCDEF') HEX_DIGIT[c.charCodeAt(0)] = 1;
+
+/** 64 lowercase hex digits (a SHA-256 in hex)? The same as `/^[0-9a-f]{64}$/`, without a regex. */
+function isSha256Hex(value: unknown): boolean {
+  if (typeof value !== 'string' || value.length !== 64) return false;
+  for (let i = 0; i < 64; i++) {
+    const c = value.charCodeAt(i);
+    if (c > 127 || HEX_DIGIT[c] !== 2) return false;
+  }
+  return true;
+}
+
+// Event types are a small vocabulary: the ones found valid are remembered (bounded).
+const validTypes = new Set<string>();
+function isEventType(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  if (validTypes.has(value)) return true;
+  if (!EVENT_TYPE.test(value)) return false;
+  if (validTypes.size >= 10_000) validTypes.clear();
+  validTypes.add(value);
+  return true;
+}
+
+/** `STREAM_ID` without the regex for printable ASCII (the usual case); anything else goes to the regex. */
+function isStreamIdText(value: string): boolean {
+  const n = value.length;
+  if (n === 0 || n > 512) return false;
+  for (let i = 0; i < n; i++) {
+    const c = value.charCodeAt(i);
+    if (c <= 32 || c >= 127) return STREAM_ID.test(value);
+  }
+  return true;
+}
+
 /**
  * `z.regexes.uuid()` without the regex engine: 8-4-4-4-12 hex digits, version
  * 1–8, variant 8–b, or the nil and max UUIDs. Pinned to the regex by a test.
@@ -163,7 +200,7 @@ export function isUuid(value: unknown): boolean {
     const c = value.charCodeAt(i);
     if (i === 8 || i === 13 || i === 18 || i === 23) {
       if (c !== 45) return false;
-    } else if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70))) return false;
+    } else if (c > 127 || HEX_DIGIT[c] === 0) return false;
   }
   const version = value.charCodeAt(14);
   const variant = value.charCodeAt(19) | 0x20;
@@ -189,8 +226,7 @@ export function isWellFormedNewEvent(value: unknown): boolean {
   const m = e.metadata;
   return (
     isUuid(e.eventId) &&
-    typeof e.type === 'string' &&
-    EVENT_TYPE.test(e.type) &&
+    isEventType(e.type) &&
     (sv === undefined || (typeof sv === 'number' && Number.isInteger(sv) && sv >= 1 && sv <= MAX_SCHEMA_VERSION)) &&
     isIsoTimestamp(e.occurredAt) &&
     (e.recordedAt === undefined || isIsoTimestamp(e.recordedAt)) &&
@@ -198,7 +234,6 @@ export function isWellFormedNewEvent(value: unknown): boolean {
   );
 }
 
-const SHA256_HEX = /^[0-9a-f]{64}$/;
 const ENVELOPE_KEYS = new Set(['eventId', 'streamId', 'streamVersion', 'type', 'schemaVersion', 'occurredAt', 'recordedAt', 'data', 'metadata', 'prevHash', 'hash']);
 
 /** The metadata every event carries (`eventMetadataSchema`), checked without zod. */
@@ -228,13 +263,12 @@ export function isWellFormedEnvelope(value: unknown): value is EventEnvelope {
     (keys === 11 || (keys === 10 && !('data' in e))) &&
     isUuid(e.eventId) &&
     typeof e.streamId === 'string' &&
-    STREAM_ID.test(e.streamId) &&
+    isStreamIdText(e.streamId) &&
     typeof v === 'number' &&
     Number.isInteger(v) &&
     v >= 0 &&
     v <= Number.MAX_SAFE_INTEGER &&
-    typeof e.type === 'string' &&
-    EVENT_TYPE.test(e.type) &&
+    isEventType(e.type) &&
     typeof sv === 'number' &&
     Number.isInteger(sv) &&
     sv >= 1 &&
@@ -242,10 +276,8 @@ export function isWellFormedEnvelope(value: unknown): value is EventEnvelope {
     isIsoTimestamp(e.occurredAt) &&
     isIsoTimestamp(e.recordedAt) &&
     isWellFormedMetadata(m) &&
-    typeof e.prevHash === 'string' &&
-    SHA256_HEX.test(e.prevHash) &&
-    typeof e.hash === 'string' &&
-    SHA256_HEX.test(e.hash)
+    isSha256Hex(e.prevHash) &&
+    isSha256Hex(e.hash)
   );
 }
 
