@@ -16,6 +16,7 @@ import {
 import { createFunnelProjection, type FunnelState } from '@dealbook/projections-funnel';
 import { createKpiProjection, createReceivablesProjection, type KpiState, type ReceivablesState } from '@dealbook/projections-kpi';
 import { auditCodes, type AuditCode } from './codes.js';
+import { createEventIdSet } from './event-id-set.js';
 import { createObligations } from './obligations.js';
 import type { Finding } from './report.js';
 import { belongsTo, createWorld } from './world.js';
@@ -110,7 +111,7 @@ export function createAuditor(options: AuditorOptions = {}): Auditor {
   const world = createWorld();
   const obligations = createObligations(timeline, report);
   const heads = new Map<string, { version: number; hash: string }>();
-  const eventIds = new Set<string>();
+  const eventIds = createEventIdSet();
 
   const withModels = options.readModels !== false;
   const kpiProjection = createKpiProjection({ policy: timeline });
@@ -137,8 +138,7 @@ export function createAuditor(options: AuditorOptions = {}): Auditor {
 
   const integrity = (event: EventEnvelope, origin: RecordOrigin) => {
     const where = { streamId: event.streamId, streamVersion: event.streamVersion, eventId: event.eventId, ...(origin.line === undefined ? {} : { line: origin.line }) };
-    if (eventIds.has(event.eventId)) auditFinding('A-DUPLICATE-ID', `Event id ${event.eventId} occurs a second time (${event.streamId} v${event.streamVersion}).`, where);
-    else eventIds.add(event.eventId);
+    if (!eventIds.addIfNew(event.eventId)) auditFinding('A-DUPLICATE-ID', `Event id ${event.eventId} occurs a second time (${event.streamId} v${event.streamVersion}).`, where);
     const head = heads.get(event.streamId);
     const expectedVersion = head === undefined ? 0 : head.version + 1;
     if (event.streamVersion !== expectedVersion) {

@@ -59,11 +59,13 @@ export function applyEvents<State, E extends EventEnvelope>(
   asOf?: string,
 ): State {
   const handlers = projection.handlers as Readonly<Record<string, ProjectionHandler<State, EventEnvelope> | undefined>>;
+  // The empty registry returns every event as it is: no call per event for it.
+  const upcast = upcasters === noUpcasters ? undefined : upcasters;
   let s = state;
   for (let i = 0; i < records.length; i++) {
     const record = records[i]!;
     if (asOf !== undefined && record.event.recordedAt > asOf) continue;
-    const event = upcasters.upcast(record.event);
+    const event = upcast === undefined ? record.event : upcast.upcast(record.event);
     const handler = handlers[event.type];
     if (handler !== undefined) s = handler(s, event, record.position);
   }

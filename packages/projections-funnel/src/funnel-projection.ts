@@ -1,6 +1,6 @@
 import {
   createPeriodKeyer,
-  idSchema,
+  isId,
   opportunityStageIndex,
   policyTimelineOf,
   type OpportunityStage,
@@ -27,7 +27,6 @@ export const FUNNEL_PROJECTION_NAME = 'dealbook.funnel';
 /** Version of the funnel state's shape (bumped when it changes; stored checkpoints of another version are rebuilt). */
 export const FUNNEL_PROJECTION_VERSION = 1;
 
-const isId = (value: unknown): value is string => idSchema.safeParse(value).success;
 /** `opportunity-o-1` → `o-1`: the id after the stream category. */
 const idOfStream = (streamId: string): string => streamId.slice(streamId.indexOf('-') + 1);
 const openStage = (stage: OpportunityStage): number => opportunityStageIndex(stage) + 1;
