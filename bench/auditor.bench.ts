@@ -1,12 +1,12 @@
 // The audit of a whole history beside a bare JSON.parse + switch loop over the same lines, in the same run.
 import { createAuditor } from '@dealbook/auditor';
-import { toJsonLine, type EventEnvelope } from '@dealbook/eventsourcing';
-import { allRecords, generateHistory } from '@dealbook/testing';
+import type { EventEnvelope } from '@dealbook/eventsourcing';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { historyLines } from './fixtures.js';
 import { notes, paired, record } from './harness.js';
 
 const section = 'auditor';
@@ -16,8 +16,7 @@ export async function auditorBenchmarks(options: { readonly quick: boolean }): P
   const months = options.quick ? 2 : 12;
   const rounds = options.quick ? 3 : 5;
   console.log(`\n${section}: auditing a ${reps}-rep company over ${months} months (every check, read models rebuilt)`);
-  const { store } = await generateHistory({ seed: 3, reps, months });
-  const lines = (await allRecords(store)).map((r) => toJsonLine(r.event));
+  const lines = await historyLines(3, reps, months);
   const n = lines.length;
   const time = (work: () => void) => {
     const t = performance.now();

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { NewEvent } from '@dealbook/eventsourcing';
+import { toJsonLine, type NewEvent } from '@dealbook/eventsourcing';
+import { allRecords, generateHistory } from '@dealbook/testing';
 
 /** Event data that makes an envelope of about 600 bytes of canonical JSON, like a typical sales event. */
 export function sampleData(i: number) {
@@ -19,4 +20,14 @@ export const sampleMetadata = {
 
 export function sampleEvent(i: number): NewEvent {
   return { eventId: randomUUID(), type: 'ContractDrafted', occurredAt: '2026-03-02T01:30:00.000Z', data: sampleData(i), metadata: sampleMetadata };
+}
+
+/**
+ * The JSONL lines of a generated company history. Only the lines are kept: the
+ * store they came from is dropped, so the heap a measurement runs in holds no
+ * unrelated 100 MB of stored events (which would tax every garbage collection).
+ */
+export async function historyLines(seed: number, reps: number, months: number): Promise<string[]> {
+  const { store } = await generateHistory({ seed, reps, months });
+  return (await allRecords(store)).map((r) => toJsonLine(r.event));
 }

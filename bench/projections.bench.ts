@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseSalesEvent, type SalesEventEnvelope } from '@dealbook/core';
-import { applyEvents, toJsonLine, type EventEnvelope, type Projection, type RecordedEvent } from '@dealbook/eventsourcing';
+import { applyEvents, type EventEnvelope, type Projection, type RecordedEvent } from '@dealbook/eventsourcing';
 import { createFunnelProjection } from '@dealbook/projections-funnel';
 import { createKpiProjection, createReceivablesProjection } from '@dealbook/projections-kpi';
-import { allRecords, generateHistory } from '@dealbook/testing';
+import { historyLines } from './fixtures.js';
 import { notes, paired, record } from './harness.js';
 
 const section = 'read models (replay)';
@@ -55,8 +55,7 @@ export async function projectionBenchmarks(options: { readonly quick: boolean })
   const months = options.quick ? 2 : 12;
   const rounds = options.quick ? 3 : 5;
   console.log(`\n${section}: a ${reps}-rep company over ${months} months replayed into the KPI, receivables and funnel read models`);
-  const { store } = await generateHistory({ seed: 7, reps, months });
-  const lines = (await allRecords(store)).map((r) => toJsonLine(r.event));
+  const lines = await historyLines(7, reps, months);
   const dir = mkdtempSync(join(tmpdir(), 'dealbook-bench-'));
   const file = join(dir, 'history.jsonl');
   writeFileSync(file, lines.join('\n') + '\n');

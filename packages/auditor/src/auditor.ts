@@ -110,7 +110,7 @@ export function createAuditor(options: AuditorOptions = {}): Auditor {
 
   const world = createWorld();
   const obligations = createObligations(timeline, report);
-  const heads = new Map<string, { version: number; hash: string }>();
+  const heads = new Map<string, { version: number; hash: string }>(); // mutated in place: one object per stream
   const eventIds = createEventIdSet();
 
   const withModels = options.readModels !== false;
@@ -136,9 +136,14 @@ export function createAuditor(options: AuditorOptions = {}): Auditor {
   let lastOccurredAt: string | null = null;
   let lastRecordedAt: string | null = null;
 
+  type Where = Omit<Finding, 'code' | 'severity' | 'check' | 'message'>;
+  // Where an event sits, made only when there is a finding to place.
+  const whereOf = (event: EventEnvelope, line: number | undefined): Where =>
+    line === undefined ? { streamId: event.streamId, streamVersion: event.streamVersion, eventId: event.eventId } : { streamId: event.streamId, streamVersion: event.streamVersion, eventId: event.eventId, line };
+
   const integrity = (event: EventEnvelope, origin: RecordOrigin) => {
-    const where = { streamId: event.streamId, streamVersion: event.streamVersion, eventId: event.eventId, ...(origin.line === undefined ? {} : { line: origin.line }) };
-    if (!eventIds.addIfNew(event.eventId)) auditFinding('A-DUPLICATE-ID', `Event id ${event.eventId} occurs a second time (${event.streamId} v${event.streamVersion}).`, where);
+    const line = origin.line;
+    if (!eventIds.addIfNew(event.eventId)) auditFinding('A-DUPLICATE-ID', `Event id ${event.eventId} occurs a second time (${event.streamId} v${event.streamVersion}).`, whereOf(event, line));
     const head = heads.get(event.streamId);
     const expectedVersion = head === undefined ? 0 : head.version + 1;
     if (event.streamVersion !== expectedVersion) {
@@ -147,39 +152,43 @@ export function createAuditor(options: AuditorOptions = {}): Auditor {
         event.streamVersion < expectedVersion
           ? `${event.streamId} v${event.streamVersion} comes after v${expectedVersion - 1}: a version repeated or out of order.`
           : `${event.streamId} jumps from ${head === undefined ? 'nothing' : `v${head.version}`} to v${event.streamVersion}: ${event.streamVersion - expectedVersion} event(s) missing.`,
-        { ...where, details: { expectedVersion } },
+        { ...whereOf(event, line), details: { expectedVersion } },
       );
     }
     const expectedPrev = head === undefined ? ZERO_HASH : head.hash;
     if (event.prevHash !== expectedPrev && event.streamVersion === expectedVersion) {
-      auditFinding('A-CHAIN', `${event.streamId} v${event.streamVersion}: prevHash is not the hash of the event before it — the chain is broken here.`, { ...where, details: { prevHash: event.prevHash, expected: expectedPrev } });
+      auditFinding('A-CHAIN', `${event.streamId} v${event.streamVersion}: prevHash is not the hash of the event before it — the chain is broken here.`, { ...whereOf(event, line), details: { prevHash: event.prevHash, expected: expectedPrev } });
     }
     const hashOk = origin.text !== undefined ? lineHashMatches(origin.text, event) : computeEventHash(event) === event.hash;
     if (!hashOk) {
-      auditFinding('A-HASH', `${event.streamId} v${event.streamVersion}: the hash does not match the event's content — it was changed after it was recorded.`, { ...where, details: { hash: event.hash } });
+      auditFinding('A-HASH', `${event.streamId} v${event.streamVersion}: the hash does not match the event's content — it was changed after it was recorded.`, { ...whereOf(event, line), details: { hash: event.hash } });
     }
-    heads.set(event.streamId, { version: Math.max(event.streamVersion, head?.version ?? -1), hash: event.hash });
+    if (head === undefined) heads.set(event.streamId, { version: event.streamVersion, hash: event.hash });
+    else {
+      head.version = Math.max(event.streamVersion, head.version);
+      head.hash = event.hash;
+    }
   };
 
-  const payload = (event: EventEnvelope, where: Omit<Finding, 'code' | 'severity' | 'check' | 'message'>): SalesEventEnvelope | undefined => {
+  const payload = (event: EventEnvelope, line: number | undefined): SalesEventEnvelope | undefined => {
     const schema = (salesEventSchemas as Record<string, (typeof salesEventSchemas)[SalesEventType] | undefined>)[event.type];
     if (schema === undefined) {
-      auditFinding('A-UNKNOWN-TYPE', `Unknown event type "${event.type}" in ${event.streamId}: it is not in the dealbook catalogue.`, where);
+      auditFinding('A-UNKNOWN-TYPE', `Unknown event type "${event.type}" in ${event.streamId}: it is not in the dealbook catalogue.`, whereOf(event, line));
       return undefined;
     }
     if (event.schemaVersion !== 1) {
-      auditFinding('A-SCHEMA-VERSION', `${event.type} schema version ${event.schemaVersion} is unknown to this dealbook (it reads version 1).`, { ...where, details: { schemaVersion: event.schemaVersion } });
+      auditFinding('A-SCHEMA-VERSION', `${event.type} schema version ${event.schemaVersion} is unknown to this dealbook (it reads version 1).`, { ...whereOf(event, line), details: { schemaVersion: event.schemaVersion } });
       return undefined;
     }
     if (!belongsTo(event.type as SalesEventType, event.streamId)) {
-      auditFinding('A-WRONG-STREAM', `A ${event.type} event cannot be in stream ${event.streamId}.`, where);
+      auditFinding('A-WRONG-STREAM', `A ${event.type} event cannot be in stream ${event.streamId}.`, whereOf(event, line));
       return undefined;
     }
     const fast = (compiled[event.type] ??= compile(schema as unknown as z.ZodType) as unknown as typeof schema);
     if (!fast.safeParse(event.data).success) {
       // The runtime parser names the issues.
       const issues = (schema.safeParse(event.data).error?.issues ?? []).map((i) => `data${i.path.length > 0 ? `.${formatPath(i.path)}` : ''}: ${i.message}`);
-      auditFinding('A-PAYLOAD', `${event.type} in ${event.streamId} v${event.streamVersion} fails its schema: ${issues.join('; ')}.`, { ...where, details: { issues } });
+      auditFinding('A-PAYLOAD', `${event.type} in ${event.streamId} v${event.streamVersion} fails its schema: ${issues.join('; ')}.`, { ...whereOf(event, line), details: { issues } });
       return undefined;
     }
     return event as SalesEventEnvelope;
@@ -212,15 +221,14 @@ export function createAuditor(options: AuditorOptions = {}): Auditor {
       }
       if (lastRecordedAt === null || event.recordedAt > lastRecordedAt) lastRecordedAt = event.recordedAt;
       integrity(event, origin);
-      const where = { streamId: event.streamId, streamVersion: event.streamVersion, eventId: event.eventId, ...(line === undefined ? {} : { line }) };
-      const typed = payload(event, where);
+      const typed = payload(event, line);
       if (typed === undefined) return;
       events++;
       if (firstOccurredAt === null || typed.occurredAt < firstOccurredAt) firstOccurredAt = typed.occurredAt;
       if (lastOccurredAt === null || typed.occurredAt > lastOccurredAt) lastOccurredAt = typed.occurredAt;
 
       for (const v of world.judge(typed, policyAt(typed.occurredAt))) {
-        report({ code: v.code, severity: 'error', check: 'rule', message: `${typed.type} in ${typed.streamId} v${typed.streamVersion}: ${v.message}`, ...where, ...(v.details === undefined ? {} : { details: v.details }) });
+        report({ code: v.code, severity: 'error', check: 'rule', message: `${typed.type} in ${typed.streamId} v${typed.streamVersion}: ${v.message}`, ...whereOf(typed, line), ...(v.details === undefined ? {} : { details: v.details }) });
       }
       const before = world.stateOf(typed.streamId);
       world.apply(typed);

@@ -19,7 +19,9 @@ import {
   type SalesEventEnvelope,
   type SalesEventType,
 } from '@dealbook/core';
-import { applyToWorkloadIndex, createWorkloadIndex, workloadOf, type WorkloadIndex } from '@dealbook/engine';
+import { applyToWorkloadIndex, createWorkloadIndex, workloadEventTypes, workloadOf, type WorkloadIndex } from '@dealbook/engine';
+
+const indexed: ReadonlySet<string> = new Set(workloadEventTypes);
 
 type Category = 'rep' | 'customer' | 'opportunity' | 'contract';
 type AnyRule = Rule<unknown, { readonly type: string }, unknown>;
@@ -131,7 +133,7 @@ export function createWorld(): World {
       const view = aggregate.view(after);
       if (view === undefined) delete views[category][id];
       else views[category][id] = view;
-      applyToWorkloadIndex(index, [{ position: 0, event }]);
+      if (indexed.has(event.type)) applyToWorkloadIndex(index, [{ position: 0, event }]);
     },
   };
 }
