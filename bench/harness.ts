@@ -13,6 +13,8 @@ export interface Measurement {
   /** value / baseline for throughput; baseline / value for costs (so higher is better either way). */
   readonly ratio: number;
   readonly goal?: { readonly text: string; readonly met: boolean };
+  /** The lowest and highest per-round ratio of a paired measurement (how much a shared machine moved it). */
+  readonly spread?: readonly [number, number];
   readonly note?: string;
 }
 
@@ -50,7 +52,7 @@ export async function paired(
   rounds: number,
   baseline: () => Promise<number>,
   subject: () => Promise<number>,
-): Promise<{ baseline: number; subject: number; ratio: number }> {
+): Promise<{ baseline: number; subject: number; ratio: number; spread: readonly [number, number] }> {
   await baseline();
   await subject();
   const b: number[] = [];
@@ -67,7 +69,7 @@ export async function paired(
     r.push(y / x);
   }
   const mid = (v: number[]) => [...v].sort((p, q) => p - q)[Math.floor(v.length / 2)]!;
-  return { baseline: mid(b), subject: mid(s), ratio: mid(r) };
+  return { baseline: mid(b), subject: mid(s), ratio: mid(r), spread: [Math.min(...r), Math.max(...r)] };
 }
 
 export const results: Measurement[] = [];
@@ -78,7 +80,7 @@ export function record(m: Measurement): void {
   results.push(m);
   const goal = m.goal ? `  goal ${m.goal.text}: ${m.goal.met ? 'met' : 'NOT MET'}` : '';
   console.log(
-    `  ${m.name.padEnd(44)} ${fmt(m.value).padStart(10)} ${m.unit.padEnd(9)} vs ${m.baselineName} ${fmt(m.baseline)} → ${m.ratio.toFixed(2)}×${goal}`,
+    `  ${m.name.padEnd(44)} ${fmt(m.value).padStart(10)} ${m.unit.padEnd(9)} vs ${m.baselineName} ${fmt(m.baseline)} → ${m.ratio.toFixed(2)}×${m.spread ? ` (${m.spread[0].toFixed(2)}–${m.spread[1].toFixed(2)})` : ''}${goal}`,
   );
 }
 

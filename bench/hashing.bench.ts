@@ -17,7 +17,7 @@ export async function hashingBenchmarks(options: { readonly quick: boolean }): P
 
   const reference = () => throughput(count, (i) => sha256Hex(canonicalJson(unhashed[i])));
   const fast = await paired(rounds, reference, () => throughput(count, (i) => computeEventHash(unhashed[i]!)));
-  record({ section, name: 'hash an envelope (sorted copy + JSON.stringify)', unit: 'events/s', value: fast.subject, baselineName: 'canonicalize + SHA-256', baseline: fast.baseline, ratio: fast.ratio });
+  record({ section, name: 'hash an envelope (sorted copy + JSON.stringify)', unit: 'events/s', value: fast.subject, baselineName: 'canonicalize + SHA-256', baseline: fast.baseline, ratio: fast.ratio, spread: fast.spread });
   const lineFast = await paired(rounds, reference, () => throughput(count, (i) => lineHashMatches(lines[i]!, parsed[i]!)));
-  record({ section, name: 'verify a canonical JSONL line (bytes, no re-serialization)', unit: 'lines/s', value: lineFast.subject, baselineName: 'canonicalize + SHA-256', baseline: lineFast.baseline, ratio: lineFast.ratio });
+  record({ section, name: 'verify a canonical JSONL line (bytes, no re-serialization)', unit: 'lines/s', value: lineFast.subject, baselineName: 'canonicalize + SHA-256', baseline: lineFast.baseline, ratio: lineFast.ratio, spread: lineFast.spread });
 }

@@ -44,7 +44,7 @@ export async function kernelBenchmarks(options: KernelBenchOptions): Promise<voi
   console.log(`  (events of ${JSON.stringify(sample).length} bytes of canonical JSON without hash)`);
   const window = options.quick ? 5_000 : 20_000;
 
-  const rounds = options.quick ? 3 : 5;
+  const rounds = options.quick ? 3 : 7;
 
   // Baseline 1: a bare append, a Map push plus randomUUID.
   const bareAppend = () => {
@@ -67,9 +67,9 @@ export async function kernelBenchmarks(options: KernelBenchOptions): Promise<voi
     return appendWindow(fresh);
   };
   const vsBare = await paired(rounds, bareAppend, appendAt1k);
-  record({ section, name: 'append 1 event (store of 1k events)', unit: 'events/s', value: vsBare.subject, baselineName: 'Map push + randomUUID', baseline: vsBare.baseline, ratio: vsBare.ratio });
+  record({ section, name: 'append 1 event (store of 1k events)', unit: 'events/s', value: vsBare.subject, baselineName: 'Map push + randomUUID', baseline: vsBare.baseline, ratio: vsBare.ratio, spread: vsBare.spread });
   const vsHash = await paired(rounds, hashOnly, appendAt1k);
-  record({ section, name: 'append 1 event (store of 1k events)', unit: 'events/s', value: vsHash.subject, baselineName: 'JSON.stringify + SHA-256', baseline: vsHash.baseline, ratio: vsHash.ratio });
+  record({ section, name: 'append 1 event (store of 1k events)', unit: 'events/s', value: vsHash.subject, baselineName: 'JSON.stringify + SHA-256', baseline: vsHash.baseline, ratio: vsHash.ratio, spread: vsHash.spread });
 
   // Command handling on short streams (≤ 5 events): load, decide, append, evolve.
   {
@@ -90,6 +90,7 @@ export async function kernelBenchmarks(options: KernelBenchOptions): Promise<voi
       baselineName: 'JSON.stringify + SHA-256',
       baseline: vs.baseline,
       ratio: vs.ratio,
+      spread: vs.spread,
       goal: { text: '≥ 50% of serialize + hash', met: vs.ratio >= 0.5 },
     });
   }
@@ -111,6 +112,7 @@ export async function kernelBenchmarks(options: KernelBenchOptions): Promise<voi
     baselineName: 'same at 1k',
     baseline: vsSmall.baseline,
     ratio: vsSmall.ratio,
+    spread: vsSmall.spread,
     goal: { text: 'cost at 1M ≤ 1.5× cost at 1k', met: 1 / vsSmall.ratio <= 1.5 },
   });
   const hashRate = await median(rounds, hashOnly);

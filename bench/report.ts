@@ -10,7 +10,7 @@ export function writePerformanceDoc(): string {
     '# Performance',
     '',
     'Written by `npm run bench` (or `pnpm bench`) from the repository root, after `npm test` has installed; `npm run bench -- --quick` is a smoke run that does not write this page.',
-    'Every figure stands beside a baseline measured in the same run on the same machine: compare the ratios, not the absolute numbers.',
+    'Every figure stands beside a baseline measured in the same run on the same machine: compare the ratios, not the absolute numbers. A ratio is the median of alternating rounds (each from a collected heap); in brackets, the lowest and highest round — on a shared machine a round can move by a quarter either way.',
     '',
     `Last run: ${new Date().toISOString().slice(0, 10)} on ${machine()}.`,
     '',
@@ -19,7 +19,7 @@ export function writePerformanceDoc(): string {
     lines.push(`## ${section}`, '', '| measurement | value | baseline (same run) | ratio | goal |', '|---|---|---|---|---|');
     for (const r of results.filter((x) => x.section === section)) {
       const goal = r.goal ? `${r.goal.text}: **${r.goal.met ? 'met' : 'not met'}**` : '';
-      lines.push(`| ${r.name}${r.note ? ` (${r.note})` : ''} | ${fmt(r.value)} ${r.unit} | ${r.baselineName}: ${fmt(r.baseline)} | ${r.ratio.toFixed(2)}× | ${goal} |`);
+      lines.push(`| ${r.name}${r.note ? ` (${r.note})` : ''} | ${fmt(r.value)} ${r.unit} | ${r.baselineName}: ${fmt(r.baseline)} | ${r.ratio.toFixed(2)}×${r.spread ? ` (${r.spread[0].toFixed(2)}–${r.spread[1].toFixed(2)})` : ''} | ${goal} |`);
     }
     lines.push('');
     for (const n of notes.filter((x) => x.section === section)) lines.push(n.text, '');

@@ -87,6 +87,7 @@ export async function sqliteBenchmarks(options: { readonly quick: boolean }): Pr
         baselineName: 'raw INSERTs of serialized rows',
         baseline: m.baseline,
         ratio: m.ratio,
+        spread: m.spread,
         goal: goal(m.ratio),
       });
     }
@@ -113,7 +114,7 @@ export async function sqliteBenchmarks(options: { readonly quick: boolean }): Pr
         }),
       () => throughput(loads, (i) => store.readStream(pick(i))),
     );
-    record({ section, name: 'load a 20-event stream (readStream)', unit: 'loads/s', value: m.subject, baselineName: 'raw SELECT + JSON.parse', baseline: m.baseline, ratio: m.ratio, goal: goal(m.ratio) });
+    record({ section, name: 'load a 20-event stream (readStream)', unit: 'loads/s', value: m.subject, baselineName: 'raw SELECT + JSON.parse', baseline: m.baseline, ratio: m.ratio, spread: m.spread, goal: goal(m.ratio) });
     notes.push({
       section,
       text:
