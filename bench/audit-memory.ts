@@ -1,16 +1,31 @@
-// Run by auditor.bench.ts in a fresh process (node --expose-gc): the heap an audit holds after the last
-// event of a JSONL file, measured after full GCs. Prints one JSON line: { events, retainedBytes }.
+// Run by auditor.bench.ts in a fresh process (node --expose-gc): the heap an audit of a JSONL file holds,
+// measured after full GCs — after the last event, and its growth over the second half of the history.
+// Argument 2: the file; argument 3: `heap` (the default audit), `low-memory` (spill: states, heads and event
+// ids in a scratch file, 200 hot states per kind) or `low-memory-checks` (the same without read models).
+// Prints one JSON line: { events, retainedBytes, secondHalfBytes }.
 import { readFileSync } from 'node:fs';
-import { createAuditor } from '@dealbook/auditor';
+import { createAuditor, type AuditorOptions } from '@dealbook/auditor';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error('run with node --expose-gc');
 const lines = readFileSync(process.argv[2]!, 'utf8').split('\n').filter((l) => l.length > 0);
-gc();
-const before = process.memoryUsage().heapUsed;
-const auditor = createAuditor();
-for (let i = 0; i < lines.length; i++) auditor.record(JSON.parse(lines[i]!), { line: i + 1, text: lines[i]! });
-gc();
-const retainedBytes = process.memoryUsage().heapUsed - before;
+const mode = process.argv[3] ?? 'heap';
+// Findings are counted, not kept (`findingsLimit` caps what is kept, 10,000 by default): they do not grow with the history.
+const options: AuditorOptions =
+  mode === 'heap' ? { findingsLimit: 0 } : mode === 'low-memory' ? { findingsLimit: 0, spill: { hotStreams: 200 } } : { findingsLimit: 0, spill: { hotStreams: 200 }, readModels: false };
+const collect = () => {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+};
+const before = collect();
+const auditor = createAuditor(options);
+const half = Math.floor(lines.length / 2);
+let atHalf = 0;
+for (let i = 0; i < lines.length; i++) {
+  if (i === half) atHalf = collect();
+  auditor.record(JSON.parse(lines[i]!), { line: i + 1, text: lines[i]! });
+}
+const atEnd = collect();
 auditor.finish();
-console.log(JSON.stringify({ events: lines.length, retainedBytes }));
+console.log(JSON.stringify({ events: lines.length, retainedBytes: atEnd - before, secondHalfBytes: atEnd - atHalf }));

@@ -18,6 +18,8 @@ import { createKpiProjection, createReceivablesProjection, type KpiState, type R
 import { auditCodes, type AuditCode } from './codes.js';
 import { createEventIdSet } from './event-id-set.js';
 import { createObligations } from './obligations.js';
+import { openScratch } from './scratch.js';
+import { createSpillingMap, type KeyedValues } from './spilling-map.js';
 import type { Finding } from './report.js';
 import { belongsTo, createWorld } from './world.js';
 
@@ -32,6 +34,23 @@ export interface AuditorOptions {
   readonly readModels?: boolean;
   /** Called with every finding as it is made (e.g. to stream them). */
   readonly onFinding?: (finding: Finding) => void;
+  /**
+   * Keep aggregate states, stream heads and the event ids of the uniqueness
+   * check in a scratch SQLite file (deleted by `finish` or `close`) instead of
+   * the heap, with the `hotStreams` most recently used states of each
+   * aggregate kind cached: what the checks hold then stays flat however many
+   * streams the history has (the read models still grow with customers,
+   * opportunities, contracts and invoices; pass `readModels: false` to leave
+   * them out). Slower; for histories too big for the heap. Default: off.
+   */
+  readonly spill?: boolean | SpillOptions;
+}
+
+export interface SpillOptions {
+  /** States kept in the heap per aggregate kind (reps, customers, opportunities, contracts). Default 10,000. */
+  readonly hotStreams?: number;
+  /** Where the scratch file's temporary directory is made. Default: the OS temp directory. */
+  readonly dir?: string;
 }
 
 /** Where a record came from: its line in a JSONL file (and its exact text, for a byte-exact hash check). */
@@ -71,6 +90,8 @@ export interface Auditor {
   readonly lastRecordedAt: string | null;
   /** Judges the deadlines at `judgedAt` (default: `asOf`, else the last `recordedAt` seen) and returns everything found. */
   finish(judgedAt?: string): AuditResult;
+  /** Deletes the scratch file of a `spill` audit that will not be finished (`finish` does it too). */
+  close(): void;
 }
 
 const BATCH = 1000;
@@ -108,10 +129,15 @@ export function createAuditor(options: AuditorOptions = {}): Auditor {
   const auditFinding = (code: AuditCode, message: string, where: Omit<Finding, 'code' | 'severity' | 'check' | 'message'>) =>
     report({ code, severity: auditCodes[code].severity, check: auditCodes[code].check, message, ...where });
 
-  const world = createWorld();
+  const spill = options.spill === undefined || options.spill === false ? undefined : options.spill === true ? {} : options.spill;
+  const hot = spill?.hotStreams ?? 10_000;
+  if (!Number.isSafeInteger(hot) || hot < 1) throw new ValidationError('Audit options', [{ path: 'spill.hotStreams', message: 'must be an integer ≥ 1' }]);
+  const scratch = spill === undefined ? undefined : openScratch(spill.dir === undefined ? {} : { dir: spill.dir });
+  const world = createWorld(scratch === undefined ? {} : { states: (category) => createSpillingMap(scratch.table(`state:${category}`), hot) });
   const obligations = createObligations(timeline, report);
-  const heads = new Map<string, { version: number; hash: string }>(); // mutated in place: one object per stream
-  const eventIds = createEventIdSet();
+  type Head = { readonly version: number; readonly hash: string };
+  const heads: KeyedValues<Head> = scratch === undefined ? new Map<string, Head>() : createSpillingMap<Head>(scratch.table('heads'), hot);
+  const eventIds = scratch === undefined ? createEventIdSet() : { addIfNew: (id: string) => scratch.addIdIfNew(id) };
 
   const withModels = options.readModels !== false;
   const kpiProjection = createKpiProjection({ policy: timeline });
@@ -163,11 +189,7 @@ export function createAuditor(options: AuditorOptions = {}): Auditor {
     if (!hashOk) {
       auditFinding('A-HASH', `${event.streamId} v${event.streamVersion}: the hash does not match the event's content — it was changed after it was recorded.`, { ...whereOf(event, line), details: { hash: event.hash } });
     }
-    if (head === undefined) heads.set(event.streamId, { version: event.streamVersion, hash: event.hash });
-    else {
-      head.version = Math.max(event.streamVersion, head.version);
-      head.hash = event.hash;
-    }
+    heads.set(event.streamId, { version: Math.max(event.streamVersion, head?.version ?? -1), hash: event.hash });
   };
 
   const payload = (event: EventEnvelope, line: number | undefined): SalesEventEnvelope | undefined => {
@@ -227,17 +249,19 @@ export function createAuditor(options: AuditorOptions = {}): Auditor {
       if (firstOccurredAt === null || typed.occurredAt < firstOccurredAt) firstOccurredAt = typed.occurredAt;
       if (lastOccurredAt === null || typed.occurredAt > lastOccurredAt) lastOccurredAt = typed.occurredAt;
 
-      for (const v of world.judge(typed, policyAt(typed.occurredAt))) {
+      const before = world.stateOf(typed.streamId);
+      for (const v of world.judge(typed, policyAt(typed.occurredAt), before)) {
         report({ code: v.code, severity: 'error', check: 'rule', message: `${typed.type} in ${typed.streamId} v${typed.streamVersion}: ${v.message}`, ...whereOf(typed, line), ...(v.details === undefined ? {} : { details: v.details }) });
       }
-      const before = world.stateOf(typed.streamId);
-      world.apply(typed);
-      obligations.observe(typed, line, before, world.stateOf(typed.streamId));
+      obligations.observe(typed, line, before, world.apply(typed, before));
 
       if (withModels) {
         batch.push({ position: records, event: typed });
         if (batch.length === BATCH) flush();
       }
+    },
+    close() {
+      scratch?.close();
     },
     problem(code, message, line, details) {
       records++;
@@ -247,6 +271,7 @@ export function createAuditor(options: AuditorOptions = {}): Auditor {
       flush();
       const at = judgedAt ?? asOf ?? lastRecordedAt ?? new Date(0).toISOString();
       obligations.finish(at);
+      scratch?.close();
       return {
         findings,
         findingsOmitted: omitted,

@@ -34,6 +34,9 @@ describe('dealbook audit', () => {
     const errors = report.findings.filter((f) => f.severity === 'error').map((f) => [f.code, f.streamId, f.streamVersion]);
     expect(errors.sort()).toEqual(expected.map((p) => [p.code, p.streamId, p.streamVersion]).sort());
     expect(report.summary.errors).toBe(expected.length);
+    // --low-memory keeps states, heads and event ids in a scratch file: the very same report.
+    const low = await cli('audit', planted, '--json', '--low-memory');
+    expect([low.status, low.stdout]).toEqual([status, stdout]);
   });
 
   it('reads every kind of bad line, reports each with its line number and goes on', async () => {

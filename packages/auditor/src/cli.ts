@@ -6,7 +6,7 @@ import { buildFunnel, queryFunnel, type FunnelCut } from '@dealbook/projections-
 import { buildKpi, queryKpi, type KpiGrouping } from '@dealbook/projections-kpi';
 import { createSqliteEventStore } from '@dealbook/store-sqlite';
 import { allRecords, generateHistory } from '@dealbook/testing';
-import { createAuditor } from './auditor.js';
+import { createAuditor, type AuditResult } from './auditor.js';
 import { buildAuditReport } from './build-report.js';
 import { renderHtmlReport } from './html-report.js';
 import { plantViolations } from './plant.js';
@@ -35,7 +35,7 @@ export class UsageError extends DealbookError {
 export const USAGE = `dealbook — audit, rebuild and move dealbook histories
 
 Usage:
-  dealbook audit <source> [--as-of T] [--policy policy.json] [--json] [--html report.html] [--redact]
+  dealbook audit <source> [--as-of T] [--policy policy.json] [--json] [--html report.html] [--redact] [--low-memory]
   dealbook kpi <source> [--period 2017|2017-Q1|2017-03|2017-W09] [--by rep|team|region|company] [--as-of T] [--policy policy.json] [--json]
   dealbook funnel <source> [--by company|rep|region|source|cohort] [--period P] [--as-of T] [--policy policy.json] [--json]
   dealbook generate [--reps 50] [--months 12] [--seed 42] [--start 2026-01-01T00:00:00.000Z] [--violations N] --out <file.jsonl | sqlite:path>
@@ -99,25 +99,34 @@ async function audit(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { 'as-of': { type: 'string' }, policy: { type: 'string' }, json: { type: 'boolean' }, html: { type: 'string' }, redact: { type: 'boolean' } },
+    options: { 'as-of': { type: 'string' }, policy: { type: 'string' }, json: { type: 'boolean' }, html: { type: 'string' }, redact: { type: 'boolean' }, 'low-memory': { type: 'boolean' } },
   });
   const spec = oneSource(positionals, 'audit');
   const asOf = checkInstant('as-of', flag(values, 'as-of'));
   const policy = loadPolicy(flag(values, 'policy'));
   const auditedAt = io.now?.() ?? new Date().toISOString();
-  const auditor = createAuditor({ ...(policy === undefined ? {} : { policy }), ...(asOf === undefined ? {} : { asOf }) });
+  const auditor = createAuditor({
+    ...(policy === undefined ? {} : { policy }),
+    ...(asOf === undefined ? {} : { asOf }),
+    ...(values['low-memory'] === true ? { spill: true } : {}),
+  });
   let lines = 0;
-  const progress = progressBar(io, 'auditing');
-  for await (const item of readSource(spec, progress)) {
-    lines++;
-    if (item.kind === 'record') auditor.record(item.value, { ...(item.line === undefined ? {} : { line: item.line }), ...(item.text === undefined ? {} : { text: item.text }) });
-    else auditor.problem(item.code, item.message, item.line, item.bytes === undefined ? undefined : { bytes: item.bytes });
+  let final: AuditResult;
+  try {
+    const progress = progressBar(io, 'auditing');
+    for await (const item of readSource(spec, progress)) {
+      lines++;
+      if (item.kind === 'record') auditor.record(item.value, { ...(item.line === undefined ? {} : { line: item.line }), ...(item.text === undefined ? {} : { text: item.text }) });
+      else auditor.problem(item.code, item.message, item.line, item.bytes === undefined ? undefined : { bytes: item.bytes });
+    }
+    if (progress !== undefined) io.stderr('\r\x1b[K');
+    // Deadlines are judged at --as-of, else at the audit instant (never before the history's last record).
+    const last = auditor.lastRecordedAt;
+    const judgedAt = asOf ?? (last !== null && last > auditedAt ? last : auditedAt);
+    final = auditor.finish(judgedAt);
+  } finally {
+    auditor.close(); // the scratch file of --low-memory, also when the source fails half-way
   }
-  if (progress !== undefined) io.stderr('\r\x1b[K');
-  // Deadlines are judged at --as-of, else at the audit instant (never before the history's last record).
-  const last = auditor.lastRecordedAt;
-  const judgedAt = asOf ?? (last !== null && last > auditedAt ? last : auditedAt);
-  const final = auditor.finish(judgedAt);
   const report = buildAuditReport(final, {
     source: { kind: spec.kind, name: describeSource(spec) },
     auditedAt,

@@ -19,11 +19,12 @@ import {
   type SalesEventEnvelope,
   type SalesEventType,
 } from '@dealbook/core';
+import type { KeyedValues } from './spilling-map.js';
 import { applyToWorkloadIndex, createWorkloadIndex, workloadEventTypes, workloadOf, type WorkloadIndex } from '@dealbook/engine';
 
 const indexed: ReadonlySet<string> = new Set(workloadEventTypes);
 
-type Category = 'rep' | 'customer' | 'opportunity' | 'contract';
+export type Category = 'rep' | 'customer' | 'opportunity' | 'contract';
 type AnyRule = Rule<unknown, { readonly type: string }, unknown>;
 
 interface Aggregate {
@@ -65,17 +66,23 @@ const aggregates: Record<Category, Aggregate> = {
 /**
  * Everything the replay knows, in global commit order: every aggregate's
  * state (folded with the domain's own `evolve`), the views other aggregates'
- * rules read, and the engine's cross-stream index. The rules judge each
- * event against it exactly as the engine judged the command that made it.
+ * rules read (made from those states when a rule asks), and the engine's
+ * cross-stream index. The rules judge each event against it exactly as the
+ * engine judged the command that made it.
  */
 export interface World {
   /** The state of an aggregate before the next event of its stream. */
   stateOf(streamId: string): unknown;
-  /** Every rule the event breaks, judged on the state before it. */
-  judge(event: SalesEventEnvelope, policy: Policy): RuleViolation[];
-  /** Folds the event in (after judging it). */
-  apply(event: SalesEventEnvelope): void;
+  /** Every rule the event breaks, judged on `before`, the state of its stream before it. */
+  judge(event: SalesEventEnvelope, policy: Policy, before: unknown): RuleViolation[];
+  /** Folds the event into `before` (after judging it); returns the state after it. */
+  apply(event: SalesEventEnvelope, before: unknown): unknown;
   readonly streams: number;
+}
+
+export interface WorldOptions {
+  /** Where the aggregate states are kept, by stream id. Default: a `Map` per category. */
+  readonly states?: (category: Category) => KeyedValues<unknown>;
 }
 
 const categoryOf = (streamId: string): Category | undefined => {
@@ -89,51 +96,54 @@ export function belongsTo(type: SalesEventType, streamId: string): boolean {
   return salesEventCategory[type] === categoryOf(streamId) && streamId.length > salesEventCategory[type].length + 1;
 }
 
-export function createWorld(): World {
-  const states: Record<Category, Map<string, unknown>> = { rep: new Map(), customer: new Map(), opportunity: new Map(), contract: new Map() };
-  const views: Record<Category, Record<string, unknown>> = {
-    rep: Object.create(null) as Record<string, unknown>,
-    customer: Object.create(null) as Record<string, unknown>,
-    opportunity: Object.create(null) as Record<string, unknown>,
-    contract: Object.create(null) as Record<string, unknown>,
-  };
-  const index: WorkloadIndex = createWorkloadIndex();
-  // Refs are the live maps: a rule looks up the ids it names, as in the engine.
-  const refs = { reps: views.rep, customers: views.customer, opportunities: views.opportunity, contracts: views.contract, customerNumbers: index.customerNumbers };
-  let count = 0;
+const categories: readonly Category[] = ['rep', 'customer', 'opportunity', 'contract'];
 
+export function createWorld(options: WorldOptions = {}): World {
+  const makeStates = options.states ?? (() => new Map<string, unknown>());
+  const states = Object.fromEntries(categories.map((c) => [c, makeStates(c)])) as Record<Category, KeyedValues<unknown>>;
   const stateOf = (streamId: string) => {
     const category = categoryOf(streamId)!;
     return states[category].get(streamId) ?? aggregates[category].initial;
   };
+  // The views rules read by id (`refs.customers[id]`), made from the state when asked, as the engine makes them.
+  const viewsOf = (category: Category): Record<string, unknown> => {
+    const prefix = `${category}-`;
+    const viewOf = (id: string | symbol) => {
+      if (typeof id !== 'string') return undefined;
+      const state = states[category].get(prefix + id);
+      return state === undefined ? undefined : aggregates[category].view(state);
+    };
+    return new Proxy(Object.create(null) as Record<string, unknown>, {
+      get: (_, id) => viewOf(id),
+      has: (_, id) => viewOf(id) !== undefined,
+    });
+  };
+  const index: WorkloadIndex = createWorkloadIndex();
+  const refs = { reps: viewsOf('rep'), customers: viewsOf('customer'), opportunities: viewsOf('opportunity'), contracts: viewsOf('contract'), customerNumbers: index.customerNumbers };
+  let count = 0;
 
   return {
     get streams() {
       return count;
     },
     stateOf,
-    judge(event, policy) {
+    judge(event, policy, before) {
       const category = categoryOf(event.streamId)!;
       const context = {
         policy,
         recordedAt: event.recordedAt,
         refs: event.type === 'RepDeparted' ? { ...refs, workload: workloadOf(index, event.streamId.slice(4)) } : refs,
       };
-      return violationsOf(aggregates[category].rules, stateOf(event.streamId), event, context);
+      return violationsOf(aggregates[category].rules, before, event, context);
     },
-    apply(event) {
+    apply(event, before) {
       const category = categoryOf(event.streamId)!;
       const aggregate = aggregates[category];
-      const map = states[category];
-      const before = map.get(event.streamId);
-      if (before === undefined) count++;
-      const after = aggregate.evolve(before ?? aggregate.initial, event);
-      map.set(event.streamId, after);
-      const id = event.streamId.slice(category.length + 1);
-      const view = aggregate.view(after);
-      if (view === undefined) delete views[category][id];
-      else views[category][id] = view;
+      if (before === aggregate.initial && states[category].get(event.streamId) === undefined) count++;
+      const after = aggregate.evolve(before, event);
+      states[category].set(event.streamId, after);
       if (indexed.has(event.type)) applyToWorkloadIndex(index, [{ position: 0, event }]);
+      return after;
     },
   };
 }

@@ -1,0 +1,104 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+
+/**
+ * A scratch file for what an audit must remember but need not keep in the
+ * heap: one SQLite database in a fresh temporary directory, written without
+ * a journal or fsync (it is thrown away), deleted by `close`. Holds JSON
+ * values by (table, key) and a set of event ids.
+ */
+export interface Scratch {
+  /** A key → JSON value table (values must be JSON: they come back parsed). */
+  table(name: string): ScratchTable;
+  /** Adds an event id; false when it was there already. */
+  addIdIfNew(id: string): boolean;
+  /** Commits what is pending (writes are batched in transactions). */
+  flush(): void;
+  /** Deletes the file; the scratch cannot be used after. */
+  close(): void;
+}
+
+export interface ScratchTable {
+  get(key: string): unknown;
+  set(key: string, value: unknown): void;
+}
+
+export interface ScratchOptions {
+  /** Where the temporary directory is made. Default: the OS temp directory. */
+  readonly dir?: string;
+  /** SQLite's page cache, in MiB. Default 8. */
+  readonly cacheMiB?: number;
+}
+
+/** Writes are committed every this many changes (one transaction each). */
+const BATCH = 2000;
+
+export function openScratch(options: ScratchOptions = {}): Scratch {
+  const dir = mkdtempSync(join(options.dir ?? tmpdir(), 'dealbook-audit-'));
+  const db = new Database(join(dir, 'scratch.db'));
+  try {
+    db.pragma('journal_mode = OFF');
+    db.pragma('synchronous = OFF');
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.pragma(`cache_size = ${-1024 * (options.cacheMiB ?? 8)}`);
+    db.exec(`
+      CREATE TABLE kv (t INTEGER NOT NULL, k TEXT NOT NULL, v TEXT NOT NULL, PRIMARY KEY (t, k)) WITHOUT ROWID;
+      CREATE TABLE ids (id TEXT PRIMARY KEY) WITHOUT ROWID;
+    `);
+  } catch (error) {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  const put = db.prepare<[number, string, string]>('INSERT OR REPLACE INTO kv (t, k, v) VALUES (?, ?, ?)');
+  const read = db.prepare<[number, string], { v: string }>('SELECT v FROM kv WHERE t = ? AND k = ?');
+  const addId = db.prepare<[string]>('INSERT OR IGNORE INTO ids (id) VALUES (?)');
+  const tables = new Map<string, number>();
+  let pending = 0;
+  let closed = false;
+
+  const write = () => {
+    if (closed) throw new Error('The audit scratch file is closed.');
+    if (pending === 0) db.exec('BEGIN');
+    if (++pending >= BATCH) {
+      db.exec('COMMIT');
+      pending = 0;
+    }
+  };
+
+  return {
+    table(name) {
+      let t = tables.get(name);
+      if (t === undefined) tables.set(name, (t = tables.size));
+      const id = t;
+      return {
+        get(key) {
+          const row = read.get(id, key);
+          return row === undefined ? undefined : (JSON.parse(row.v) as unknown);
+        },
+        set(key, value) {
+          write();
+          put.run(id, key, JSON.stringify(value));
+        },
+      };
+    },
+    addIdIfNew(eventId) {
+      write();
+      return addId.run(eventId).changes === 1;
+    },
+    flush() {
+      if (pending > 0 && !closed) {
+        db.exec('COMMIT');
+        pending = 0;
+      }
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
