@@ -104,7 +104,8 @@ const compiled: Record<string, (typeof salesEventSchemas)[SalesEventType]> = {};
  * enforce (judged against the state before the event, with the policy in
  * force when it occurred and the other aggregates as of its commit), and the
  * deadline rules; and rebuilds the read models from the events that pass.
- * Constant work per event; memory grows with streams and open obligations.
+ * Constant work per event; memory grows with streams, entities and open
+ * obligations (with `spill`, states, heads and event ids go to a scratch file).
  */
 export function createAuditor(options: AuditorOptions = {}): Auditor {
   const timeline = policyTimelineOf(options.policy);
