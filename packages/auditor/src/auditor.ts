@@ -19,6 +19,7 @@ import { auditCodes, type AuditCode } from './codes.js';
 import { createEventIdSet } from './event-id-set.js';
 import { createObligations } from './obligations.js';
 import { openScratch } from './scratch.js';
+import { createSpilledRecord } from './spilled-record.js';
 import { createSpillingMap, type KeyedValues } from './spilling-map.js';
 import type { Finding } from './report.js';
 import { belongsTo, createWorld } from './world.js';
@@ -38,16 +39,18 @@ export interface AuditorOptions {
    * Keep aggregate states, stream heads and the event ids of the uniqueness
    * check in a scratch SQLite file (deleted by `finish` or `close`) instead of
    * the heap, with the `hotStreams` most recently used states of each
-   * aggregate kind cached: what the checks hold then stays flat however many
-   * streams the history has (the read models still grow with customers,
-   * opportunities, contracts and invoices; pass `readModels: false` to leave
-   * them out). Slower; for histories too big for the heap. Default: off.
+   * aggregate kind cached — and the read models' bookkeeping tables (per
+   * stream and per customer, opportunity and contract; no query reads them:
+   * they come back empty in the result). What still grows in the heap is
+   * what queries read (the invoices of the receivables ledgers, the KPI
+   * buckets per period and cell) and the per-customer index and deadlines of
+   * the checks. Slower; for histories too big for the heap. Default: off.
    */
   readonly spill?: boolean | SpillOptions;
 }
 
 export interface SpillOptions {
-  /** States kept in the heap per aggregate kind (reps, customers, opportunities, contracts). Default 10,000. */
+  /** Entries kept in the heap per table: states per aggregate kind (reps, customers, opportunities, contracts), stream heads, each read-model table (at least 8). Default 1,000. */
   readonly hotStreams?: number;
   /** Where the scratch file's temporary directory is made. Default: the OS temp directory. */
   readonly dir?: string;
@@ -95,6 +98,8 @@ export interface Auditor {
 }
 
 const BATCH = 1000;
+/** Read-model records are changed in place after they are looked up (a handler holds at most a few of one table at once): their heap caches never go below this. */
+const MIN_HOT_RECORDS = 8;
 // zod's compiled fast path for payloads (same results, generated code), made once per type.
 const compiled: Record<string, (typeof salesEventSchemas)[SalesEventType]> = {};
 
@@ -131,7 +136,7 @@ export function createAuditor(options: AuditorOptions = {}): Auditor {
     report({ code, severity: auditCodes[code].severity, check: auditCodes[code].check, message, ...where });
 
   const spill = options.spill === undefined || options.spill === false ? undefined : options.spill === true ? {} : options.spill;
-  const hot = spill?.hotStreams ?? 10_000;
+  const hot = spill?.hotStreams ?? 1_000;
   if (!Number.isSafeInteger(hot) || hot < 1) throw new ValidationError('Audit options', [{ path: 'spill.hotStreams', message: 'must be an integer ≥ 1' }]);
   const scratch = spill === undefined ? undefined : openScratch(spill.dir === undefined ? {} : { dir: spill.dir });
   const world = createWorld(scratch === undefined ? {} : { states: (category) => createSpillingMap(scratch.table(`state:${category}`), hot) });
@@ -144,9 +149,41 @@ export function createAuditor(options: AuditorOptions = {}): Auditor {
   const kpiProjection = createKpiProjection({ policy: timeline });
   const funnelProjection = createFunnelProjection({ policy: timeline });
   const receivablesProjection = createReceivablesProjection();
-  let kpi = withModels ? kpiProjection.initialState() : null;
-  let funnel = withModels ? funnelProjection.initialState() : null;
-  let receivables = withModels ? receivablesProjection.initialState() : null;
+  // With spill, the read models' bookkeeping tables (per stream, per entity; no query reads them) live in the scratch file too.
+  const spilled = <V>(name: string): Record<string, V> =>
+    createSpilledRecord(createSpillingMap<V>(scratch!.table(name), Math.max(hot, MIN_HOT_RECORDS), { mutable: true }));
+  let kpi: KpiState | null = !withModels
+    ? null
+    : scratch === undefined
+      ? kpiProjection.initialState()
+      : { ...kpiProjection.initialState(), streams: spilled('kpi.streams'), customers: spilled('kpi.customers'), opportunities: spilled('kpi.opportunities'), contracts: spilled('kpi.contracts') };
+  let funnel: FunnelState | null = !withModels
+    ? null
+    : scratch === undefined
+      ? funnelProjection.initialState()
+      : {
+          ...funnelProjection.initialState(),
+          streams: spilled('funnel.streams'),
+          opportunities: spilled('funnel.opportunities'),
+          customerRegions: spilled('funnel.customerRegions'),
+          repRegions: spilled('funnel.repRegions'),
+          customerOpportunities: spilled('funnel.customerOpportunities'),
+          repOpportunities: spilled('funnel.repOpportunities'),
+        };
+  let receivables: ReceivablesState | null = !withModels
+    ? null
+    : scratch === undefined
+      ? receivablesProjection.initialState()
+      : { ...receivablesProjection.initialState(), streams: spilled('receivables.streams') };
+  /** The read models as returned: spilled tables (gone with the scratch file) come back empty. */
+  const returned = () =>
+    scratch === undefined
+      ? { kpi, funnel, receivables }
+      : {
+          kpi: kpi === null ? null : { ...kpi, streams: {}, customers: {}, opportunities: {}, contracts: {} },
+          funnel: funnel === null ? null : { ...funnel, streams: {}, opportunities: {}, customerRegions: {}, repRegions: {}, customerOpportunities: {}, repOpportunities: {} },
+          receivables: receivables === null ? null : { ...receivables, streams: {} },
+        };
   let batch: RecordedEvent[] = [];
   const flush = () => {
     if (batch.length === 0) return;
@@ -272,6 +309,7 @@ export function createAuditor(options: AuditorOptions = {}): Auditor {
       flush();
       const at = judgedAt ?? asOf ?? lastRecordedAt ?? new Date(0).toISOString();
       obligations.finish(at);
+      const models = returned();
       scratch?.close();
       return {
         findings,
@@ -287,9 +325,7 @@ export function createAuditor(options: AuditorOptions = {}): Auditor {
         lastOccurredAt,
         lastRecordedAt,
         judgedAt: at,
-        kpi,
-        funnel,
-        receivables,
+        ...models,
       };
     },
   };

@@ -23,6 +23,7 @@ export interface Scratch {
 export interface ScratchTable {
   get(key: string): unknown;
   set(key: string, value: unknown): void;
+  delete(key: string): void;
 }
 
 export interface ScratchOptions {
@@ -54,6 +55,7 @@ export function openScratch(options: ScratchOptions = {}): Scratch {
   }
   const put = db.prepare<[number, string, string]>('INSERT OR REPLACE INTO kv (t, k, v) VALUES (?, ?, ?)');
   const read = db.prepare<[number, string], { v: string }>('SELECT v FROM kv WHERE t = ? AND k = ?');
+  const remove = db.prepare<[number, string]>('DELETE FROM kv WHERE t = ? AND k = ?');
   const addId = db.prepare<[string]>('INSERT OR IGNORE INTO ids (id) VALUES (?)');
   const tables = new Map<string, number>();
   let pending = 0;
@@ -81,6 +83,10 @@ export function openScratch(options: ScratchOptions = {}): Scratch {
         set(key, value) {
           write();
           put.run(id, key, JSON.stringify(value));
+        },
+        delete(key) {
+          write();
+          remove.run(id, key);
         },
       };
     },

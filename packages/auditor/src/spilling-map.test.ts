@@ -35,6 +35,39 @@ describe('createSpillingMap', () => {
     );
   });
 
+  it('mutable: values changed in place after a lookup are kept, and deleted keys are gone (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(fc.tuple(fc.constantFrom('set', 'bump', 'delete', 'get'), fc.integer({ min: 0, max: 9 })), { maxLength: 120 }),
+        (capacity, steps) => {
+          scratch?.close();
+          scratch = openScratch();
+          const map = createSpillingMap<{ n: number }>(scratch.table('t'), capacity, { mutable: true });
+          const model = new Map<string, number>();
+          for (const [op, k] of steps) {
+            const key = `k${k}`;
+            if (op === 'set') {
+              map.set(key, { n: 0 });
+              model.set(key, 0);
+            } else if (op === 'bump') {
+              const value = map.get(key);
+              expect(value?.n).toBe(model.get(key));
+              if (value !== undefined) {
+                value.n++; // in place, as read models do
+                model.set(key, value.n);
+              }
+            } else if (op === 'delete') {
+              map.delete(key);
+              model.delete(key);
+            } else expect(map.get(key)?.n).toBe(model.get(key));
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
   it('tables of one scratch file are apart, and event ids are remembered', () => {
     scratch = openScratch();
     const a = createSpillingMap<number>(scratch.table('a'), 1);

@@ -6,15 +6,30 @@ export interface KeyedValues<V> {
   set(key: string, value: V): unknown;
 }
 
+/** A spilling table that can also forget a key. */
+export interface SpillingMap<V> extends KeyedValues<V> {
+  delete(key: string): void;
+}
+
+export interface SpillingMapOptions {
+  /**
+   * Values are changed in place by whoever got them (read-model records): every
+   * value pushed out is written back, not only those `set`. A caller must not
+   * keep a value across `capacity` other lookups. Default false: values are
+   * replaced with `set`, never changed in place.
+   */
+  readonly mutable?: boolean;
+}
+
 /**
  * A table that keeps its `capacity` most recently used values in the heap and
- * the rest in a scratch table: a value pushed out is written there (once, if
- * it changed since it was read) and read back when asked for again. Values
- * must be JSON and are replaced with `set`, never changed in place (a value
- * changed in place after it was pushed out would be lost).
+ * the rest in a scratch table: a value pushed out is written there (if it may
+ * have changed since it was read) and read back when asked for again. Values
+ * must be JSON.
  */
-export function createSpillingMap<V>(table: ScratchTable, capacity: number): KeyedValues<V> {
+export function createSpillingMap<V>(table: ScratchTable, capacity: number, options: SpillingMapOptions = {}): SpillingMap<V> {
   if (!Number.isSafeInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be an integer ≥ 1, got ${capacity}`);
+  const mutable = options.mutable === true;
   // Insertion order is recency: the first key is the least recently used.
   const hot = new Map<string, V>();
   const changed = new Set<string>();
@@ -23,7 +38,7 @@ export function createSpillingMap<V>(table: ScratchTable, capacity: number): Key
     hot.set(key, value);
     while (hot.size > capacity) {
       const oldest = hot.keys().next().value as string;
-      if (changed.delete(oldest)) table.set(oldest, hot.get(oldest));
+      if (changed.delete(oldest) || mutable) table.set(oldest, hot.get(oldest));
       hot.delete(oldest);
     }
   };
@@ -44,6 +59,11 @@ export function createSpillingMap<V>(table: ScratchTable, capacity: number): Key
       hot.delete(key);
       changed.add(key);
       admit(key, value);
+    },
+    delete(key) {
+      hot.delete(key);
+      changed.delete(key);
+      table.delete(key);
     },
   };
 }
