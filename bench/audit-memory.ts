@@ -1,7 +1,7 @@
 // Run by auditor.bench.ts in a fresh process (node --expose-gc): the heap an audit of a JSONL file holds,
 // measured after full GCs — after the last event, and its growth over the second half of the history.
 // Argument 2: the file; argument 3: `heap` (the default audit), `low-memory` (spill: states, heads and event
-// ids in a scratch file, 200 hot states per kind) or `low-memory-checks` (the same without read models).
+// ids in a scratch file, 200 hot entries per table) or `low-memory-checks` (the same without read models).
 // Prints one JSON line: { events, retainedBytes, secondHalfBytes }.
 import { readFileSync } from 'node:fs';
 import { createAuditor, type AuditorOptions } from '@dealbook/auditor';

@@ -88,7 +88,7 @@ export async function auditorBenchmarks(options: { readonly quick: boolean }): P
     });
   };
   memoryRow('heap growth per event over the second half, the audit as it is by default', inHeap, true);
-  memoryRow('the same with --low-memory (200 hot states per kind)', spilled, true);
+  memoryRow('the same with --low-memory (200 hot entries per table)', spilled, true);
   memoryRow('the same with --low-memory, checks only (no read models)', checksOnly, false);
   notes.push({
     section,
