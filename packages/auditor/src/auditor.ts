@@ -150,40 +150,23 @@ export function createAuditor(options: AuditorOptions = {}): Auditor {
   const funnelProjection = createFunnelProjection({ policy: timeline });
   const receivablesProjection = createReceivablesProjection();
   // With spill, the read models' bookkeeping tables (per stream, per entity; no query reads them) live in the scratch file too.
-  const spilled = <V>(name: string): Record<string, V> =>
-    createSpilledRecord(createSpillingMap<V>(scratch!.table(name), Math.max(hot, MIN_HOT_RECORDS), { mutable: true }));
-  let kpi: KpiState | null = !withModels
-    ? null
-    : scratch === undefined
-      ? kpiProjection.initialState()
-      : { ...kpiProjection.initialState(), streams: spilled('kpi.streams'), customers: spilled('kpi.customers'), opportunities: spilled('kpi.opportunities'), contracts: spilled('kpi.contracts') };
-  let funnel: FunnelState | null = !withModels
-    ? null
-    : scratch === undefined
-      ? funnelProjection.initialState()
-      : {
-          ...funnelProjection.initialState(),
-          streams: spilled('funnel.streams'),
-          opportunities: spilled('funnel.opportunities'),
-          customerRegions: spilled('funnel.customerRegions'),
-          repRegions: spilled('funnel.repRegions'),
-          customerOpportunities: spilled('funnel.customerOpportunities'),
-          repOpportunities: spilled('funnel.repOpportunities'),
-        };
-  let receivables: ReceivablesState | null = !withModels
-    ? null
-    : scratch === undefined
-      ? receivablesProjection.initialState()
-      : { ...receivablesProjection.initialState(), streams: spilled('receivables.streams') };
+  const spilled = (name: string): Record<string, unknown> =>
+    createSpilledRecord(createSpillingMap(scratch!.table(name), Math.max(hot, MIN_HOT_RECORDS), { mutable: true }));
+  const bookkeeping = <S extends object>(state: S, model: string, tables: readonly (keyof S & string)[], make: (name: string) => unknown): S =>
+    scratch === undefined ? state : { ...state, ...Object.fromEntries(tables.map((table) => [table, make(`${model}.${table}`)])) };
+  const kpiTables = ['streams', 'customers', 'opportunities', 'contracts'] as const;
+  const funnelTables = ['streams', 'opportunities', 'customerRegions', 'repRegions', 'customerOpportunities', 'repOpportunities'] as const;
+  const receivablesTables = ['streams'] as const;
+  let kpi: KpiState | null = withModels ? bookkeeping(kpiProjection.initialState(), 'kpi', kpiTables, spilled) : null;
+  let funnel: FunnelState | null = withModels ? bookkeeping(funnelProjection.initialState(), 'funnel', funnelTables, spilled) : null;
+  let receivables: ReceivablesState | null = withModels ? bookkeeping(receivablesProjection.initialState(), 'receivables', receivablesTables, spilled) : null;
   /** The read models as returned: spilled tables (gone with the scratch file) come back empty. */
-  const returned = () =>
-    scratch === undefined
-      ? { kpi, funnel, receivables }
-      : {
-          kpi: kpi === null ? null : { ...kpi, streams: {}, customers: {}, opportunities: {}, contracts: {} },
-          funnel: funnel === null ? null : { ...funnel, streams: {}, opportunities: {}, customerRegions: {}, repRegions: {}, customerOpportunities: {}, repOpportunities: {} },
-          receivables: receivables === null ? null : { ...receivables, streams: {} },
-        };
+  const empty = () => ({});
+  const returned = () => ({
+    kpi: kpi === null ? null : bookkeeping(kpi, 'kpi', kpiTables, empty),
+    funnel: funnel === null ? null : bookkeeping(funnel, 'funnel', funnelTables, empty),
+    receivables: receivables === null ? null : bookkeeping(receivables, 'receivables', receivablesTables, empty),
+  });
   let batch: RecordedEvent[] = [];
   const flush = () => {
     if (batch.length === 0) return;

@@ -6,7 +6,8 @@ import Database from 'better-sqlite3';
 /**
  * A scratch file for what an audit must remember but need not keep in the
  * heap: one SQLite database in a fresh temporary directory, written without
- * a journal or fsync (it is thrown away), deleted by `close`. Holds JSON
+ * a journal or fsync (it is thrown away; writes are batched in transactions
+ * that the connection itself reads through), deleted by `close`. Holds JSON
  * values by (table, key) and a set of event ids.
  */
 export interface Scratch {
@@ -14,8 +15,6 @@ export interface Scratch {
   table(name: string): ScratchTable;
   /** Adds an event id; false when it was there already. */
   addIdIfNew(id: string): boolean;
-  /** Commits what is pending (writes are batched in transactions). */
-  flush(): void;
   /** Deletes the file; the scratch cannot be used after. */
   close(): void;
 }
@@ -29,8 +28,6 @@ export interface ScratchTable {
 export interface ScratchOptions {
   /** Where the temporary directory is made. Default: the OS temp directory. */
   readonly dir?: string;
-  /** SQLite's page cache, in MiB. Default 8. */
-  readonly cacheMiB?: number;
 }
 
 /** Writes are committed every this many changes (one transaction each). */
@@ -43,7 +40,7 @@ export function openScratch(options: ScratchOptions = {}): Scratch {
     db.pragma('journal_mode = OFF');
     db.pragma('synchronous = OFF');
     db.pragma('locking_mode = EXCLUSIVE');
-    db.pragma(`cache_size = ${-1024 * (options.cacheMiB ?? 8)}`);
+    db.pragma('cache_size = -8192'); // 8 MiB of pages
     db.exec(`
       CREATE TABLE kv (t INTEGER NOT NULL, k TEXT NOT NULL, v TEXT NOT NULL, PRIMARY KEY (t, k)) WITHOUT ROWID;
       CREATE TABLE ids (id TEXT PRIMARY KEY) WITHOUT ROWID;
@@ -93,12 +90,6 @@ export function openScratch(options: ScratchOptions = {}): Scratch {
     addIdIfNew(eventId) {
       write();
       return addId.run(eventId).changes === 1;
-    },
-    flush() {
-      if (pending > 0 && !closed) {
-        db.exec('COMMIT');
-        pending = 0;
-      }
     },
     close() {
       if (closed) return;

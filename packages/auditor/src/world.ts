@@ -19,8 +19,8 @@ import {
   type SalesEventEnvelope,
   type SalesEventType,
 } from '@dealbook/core';
-import type { KeyedValues } from './spilling-map.js';
 import { applyToWorkloadIndex, createWorkloadIndex, workloadEventTypes, workloadOf, type WorkloadIndex } from '@dealbook/engine';
+import type { KeyedValues } from './spilling-map.js';
 
 const indexed: ReadonlySet<string> = new Set(workloadEventTypes);
 
