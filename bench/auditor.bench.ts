@@ -1,5 +1,5 @@
 // The audit of a whole history beside a bare JSON.parse + switch loop over the same lines, in the same run.
-import { createAuditor } from '@dealbook/auditor';
+import { createAuditor, type AuditorOptions } from '@dealbook/auditor';
 import type { EventEnvelope } from '@dealbook/eventsourcing';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -40,23 +40,17 @@ export async function auditorBenchmarks(options: { readonly quick: boolean }): P
       if (money < 0) throw new Error('unreachable');
     });
   let findings = 0;
-  const audit = async () =>
+  const auditWith = (auditorOptions: AuditorOptions) => async () =>
     time(() => {
-      const auditor = createAuditor();
+      const auditor = createAuditor(auditorOptions);
       for (let i = 0; i < n; i++) auditor.record(JSON.parse(lines[i]!), { line: i + 1, text: lines[i]! });
       findings = auditor.finish().findings.length;
     });
-  const result = await paired(rounds, baseline, audit);
+  const result = await paired(rounds, baseline, auditWith({}));
   record({ section, name: `audit ${n.toLocaleString('en-US')} events (schemas, chain, rules, deadlines, read models)`, unit: 'events/s', value: result.subject, baselineName: 'JSON.parse + switch', baseline: result.baseline, ratio: result.ratio, spread: result.spread, goal: { text: '≥ 0.35× baseline', met: result.ratio >= 0.35 } });
 
-  // The same audit with states, stream heads and event ids in a scratch file (dealbook audit --low-memory).
-  const lowMemory = async () =>
-    time(() => {
-      const auditor = createAuditor({ spill: true });
-      for (let i = 0; i < n; i++) auditor.record(JSON.parse(lines[i]!), { line: i + 1, text: lines[i]! });
-      auditor.finish();
-    });
-  const low = await paired(Math.min(rounds, 3), baseline, lowMemory);
+  // The same audit with states, stream heads, event ids and read-model bookkeeping in a scratch file (dealbook audit --low-memory).
+  const low = await paired(Math.min(rounds, 3), baseline, auditWith({ spill: true }));
   record({ section, name: 'the same with --low-memory (states, heads, event ids and read-model bookkeeping in a scratch file)', unit: 'events/s', value: low.subject, baselineName: 'JSON.parse + switch', baseline: low.baseline, ratio: low.ratio, spread: low.spread });
 
   // Memory: how much the heap grows per event over the second half of the history (after full GCs, so
