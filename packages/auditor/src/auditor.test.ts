@@ -120,29 +120,45 @@ describe('an audit that spills to a scratch file', () => {
         // A repeated line too: a repeated event id and version must be seen though the first is long out of the heap.
         lines.splice(Math.floor(lines.length / 2), 0, lines[1]!);
         const inHeap = auditLines(lines, { readModels: true });
-        const spilled = auditLines(lines, { readModels: true, spill: { hotStreams } });
-        expect(spilled.findings).toEqual(inHeap.findings);
-        expect(spilled.byCode['A-DUPLICATE-ID']).toBe(1);
-        // The read models answer every query alike (their bookkeeping tables stayed in the scratch file).
-        const withoutModels = (r: AuditResult) => ({ ...r, kpi: null, funnel: null, receivables: null });
-        expect(withoutModels(spilled)).toEqual(withoutModels(inHeap));
-        const context = { source: { kind: 'jsonl' as const, name: 'h.jsonl' }, auditedAt: inHeap.judgedAt, asOf: null, redact: false, lines: lines.length };
-        expect(buildAuditReport(spilled, context)).toEqual(buildAuditReport(inHeap, context));
-        expect(spilled.kpi?.ledger).toEqual(inHeap.kpi?.ledger);
-        expect(spilled.kpi?.buckets).toEqual(inHeap.kpi?.buckets);
-        expect(spilled.funnel?.cells).toEqual(inHeap.funnel?.cells);
-        expect(spilled.receivables?.ledger).toEqual(inHeap.receivables?.ledger);
+        const dir = mkdtempSync(join(tmpdir(), 'dealbook-spill-test-'));
+        const auditor = createAuditor({ spill: { hotStreams, dir } });
+        try {
+          lines.forEach((text, i) => auditor.record(JSON.parse(text), { line: i + 1, text }));
+          const spilled = auditor.finish();
+          expect(spilled.findings).toEqual(inHeap.findings);
+          expect(spilled.byCode['A-DUPLICATE-ID']).toBe(1);
+          // The read models answer every query alike, read from the scratch file (it stays until close).
+          const withoutModels = (r: AuditResult) => ({ ...r, kpi: null, funnel: null, receivables: null });
+          expect(withoutModels(spilled)).toEqual(withoutModels(inHeap));
+          const context = { source: { kind: 'jsonl' as const, name: 'h.jsonl' }, auditedAt: inHeap.judgedAt, asOf: null, redact: false, lines: lines.length };
+          expect(buildAuditReport(spilled, context)).toEqual(buildAuditReport(inHeap, context));
+          expect(spilled.kpi?.ledger).toEqual(inHeap.kpi?.ledger);
+          expect(spilled.kpi?.buckets).toEqual(inHeap.kpi?.buckets);
+          expect(spilled.kpi?.customers).toEqual(inHeap.kpi?.customers);
+          expect(spilled.funnel?.cells).toEqual(inHeap.funnel?.cells);
+          expect(spilled.funnel?.opportunities).toEqual(inHeap.funnel?.opportunities);
+          expect(spilled.receivables?.ledger).toEqual(inHeap.receivables?.ledger);
+          expect(readdirSync(dir)).toHaveLength(1);
+        } finally {
+          auditor.close();
+        }
+        expect(readdirSync(dir)).toHaveLength(0);
+        rmSync(dir, { recursive: true });
       }),
       { numRuns: 4 },
     );
   });
 
-  it('refuses a heap cache below one state, and deletes its scratch file when closed', () => {
+  it('refuses a heap cache below one state, and deletes its scratch file when closed (or finished without read models)', () => {
     expect(() => createAuditor({ spill: { hotStreams: 0 } })).toThrow(/spill\.hotStreams/);
     const dir = mkdtempSync(join(tmpdir(), 'dealbook-spill-test-'));
     const auditor = createAuditor({ spill: { dir } });
     expect(readdirSync(dir)).toHaveLength(1);
     auditor.close();
+    expect(readdirSync(dir)).toHaveLength(0);
+    // Without read models nothing reads the scratch file after `finish`: it is deleted then.
+    const checksOnly = createAuditor({ spill: { dir }, readModels: false });
+    checksOnly.finish();
     expect(readdirSync(dir)).toHaveLength(0);
     rmSync(dir, { recursive: true });
   });

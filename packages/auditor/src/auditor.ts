@@ -14,7 +14,7 @@ import {
   type RecordedEvent,
 } from '@dealbook/eventsourcing';
 import { createFunnelProjection, type FunnelState } from '@dealbook/projections-funnel';
-import { createKpiProjection, createReceivablesProjection, type KpiState, type ReceivablesState } from '@dealbook/projections-kpi';
+import { createKpiProjection, createReceivablesProjection, type KpiState, type Ledger, type ReceivablesState } from '@dealbook/projections-kpi';
 import { auditCodes, type AuditCode } from './codes.js';
 import { createEventIdSet } from './event-id-set.js';
 import { createObligations } from './obligations.js';
@@ -36,21 +36,22 @@ export interface AuditorOptions {
   /** Called with every finding as it is made (e.g. to stream them). */
   readonly onFinding?: (finding: Finding) => void;
   /**
-   * Keep aggregate states, stream heads and the event ids of the uniqueness
-   * check in a scratch SQLite file (deleted by `finish` or `close`) instead of
-   * the heap, with the `hotStreams` most recently used states of each
-   * aggregate kind cached — and the read models' bookkeeping tables (per
-   * stream and per customer, opportunity and contract; no query reads them:
-   * they come back empty in the result). What still grows in the heap is
-   * what queries read (the invoices of the receivables ledgers, the KPI
-   * buckets per period and cell) and the per-customer index and deadlines of
-   * the checks. Slower; for histories too big for the heap. Default: off.
+   * Keep everything that grows with the history in a scratch SQLite file
+   * instead of the heap: aggregate states, stream heads, the event ids of the
+   * uniqueness check, the engine's cross-stream index, each customer's
+   * follow-up deadline, and the read models' tables (ledgers, KPI figures per
+   * period, funnel cells, their records per stream and entity), with the
+   * `hotStreams` most recently used entries of each table cached. The heap
+   * then stays flat however long the history. The read models of the result
+   * read from the file: call `close()` when done with them (it deletes the
+   * file; `finish` does when there are no read models). Slower; for
+   * histories too big for the heap. Default: off.
    */
   readonly spill?: boolean | SpillOptions;
 }
 
 export interface SpillOptions {
-  /** Entries kept in the heap per table: states per aggregate kind (reps, customers, opportunities, contracts), stream heads, each read-model table (at least 8). Default 1,000. */
+  /** Entries kept in the heap per table: states per aggregate kind, stream heads, index and deadline tables, each read-model table (at least 8; KPI figures: at most 16 periods). Default 1,000. */
   readonly hotStreams?: number;
   /** Where the scratch file's temporary directory is made. Default: the OS temp directory. */
   readonly dir?: string;
@@ -91,15 +92,20 @@ export interface Auditor {
   problem(code: AuditCode, message: string, line?: number, details?: Readonly<Record<string, unknown>>): void;
   /** The latest `recordedAt` audited so far (null before the first event). */
   readonly lastRecordedAt: string | null;
-  /** Judges the deadlines at `judgedAt` (default: `asOf`, else the last `recordedAt` seen) and returns everything found. */
+  /**
+   * Judges the deadlines at `judgedAt` (default: `asOf`, else the last `recordedAt` seen) and returns everything found.
+   * With `spill`, the read models returned read from the scratch file until `close()`.
+   */
   finish(judgedAt?: string): AuditResult;
-  /** Deletes the scratch file of a `spill` audit that will not be finished (`finish` does it too). */
+  /** Deletes the scratch file of a `spill` audit (after its result's read models were read, or when it will not be finished). Safe to call more than once. */
   close(): void;
 }
 
 const BATCH = 1000;
 /** Read-model records are changed in place after they are looked up (a handler holds at most a few of one table at once): their heap caches never go below this. */
 const MIN_HOT_RECORDS = 8;
+/** Periods whose KPI figures (every cell of the period) a spilled audit keeps in the heap. */
+const HOT_PERIODS = 16;
 // zod's compiled fast path for payloads (same results, generated code), made once per type.
 const compiled: Record<string, (typeof salesEventSchemas)[SalesEventType]> = {};
 
@@ -110,7 +116,7 @@ const compiled: Record<string, (typeof salesEventSchemas)[SalesEventType]> = {};
  * force when it occurred and the other aggregates as of its commit), and the
  * deadline rules; and rebuilds the read models from the events that pass.
  * Constant work per event; memory grows with streams, entities and open
- * obligations (with `spill`, states, heads and event ids go to a scratch file).
+ * obligations (with `spill`, all of it goes to a scratch file).
  */
 export function createAuditor(options: AuditorOptions = {}): Auditor {
   const timeline = policyTimelineOf(options.policy);
@@ -139,8 +145,20 @@ export function createAuditor(options: AuditorOptions = {}): Auditor {
   const hot = spill?.hotStreams ?? 1_000;
   if (!Number.isSafeInteger(hot) || hot < 1) throw new ValidationError('Audit options', [{ path: 'spill.hotStreams', message: 'must be an integer ≥ 1' }]);
   const scratch = spill === undefined ? undefined : openScratch(spill.dir === undefined ? {} : { dir: spill.dir });
-  const world = createWorld(scratch === undefined ? {} : { states: (category) => createSpillingMap(scratch.table(`state:${category}`), hot) });
-  const obligations = createObligations(timeline, report);
+  const world = createWorld(
+    scratch === undefined
+      ? {}
+      : {
+          states: (category) => createSpillingMap(scratch.table(`state:${category}`), hot),
+          index: {
+            customerOwner: createSpillingMap(scratch.table('index.customerOwner'), hot),
+            opportunity: createSpillingMap(scratch.table('index.opportunity'), hot),
+            customersByRep: scratch.members('index.customersByRep'),
+            customerNumbers: createSpilledRecord(createSpillingMap(scratch.table('index.customerNumbers'), hot)),
+          },
+        },
+  );
+  const obligations = createObligations(timeline, report, scratch === undefined ? {} : { followUps: createSpillingMap(scratch.table('followUps'), hot) });
   type Head = { readonly version: number; readonly hash: string };
   const heads: KeyedValues<Head> = scratch === undefined ? new Map<string, Head>() : createSpillingMap<Head>(scratch.table('heads'), hot);
   const eventIds = scratch === undefined ? createEventIdSet() : { addIfNew: (id: string) => scratch.addIdIfNew(id) };
@@ -149,24 +167,33 @@ export function createAuditor(options: AuditorOptions = {}): Auditor {
   const kpiProjection = createKpiProjection({ policy: timeline });
   const funnelProjection = createFunnelProjection({ policy: timeline });
   const receivablesProjection = createReceivablesProjection();
-  // With spill, the read models' bookkeeping tables (per stream, per entity; no query reads them) live in the scratch file too.
-  const spilled = (name: string): Record<string, unknown> =>
-    createSpilledRecord(createSpillingMap(scratch!.table(name), Math.max(hot, MIN_HOT_RECORDS), { mutable: true }));
-  const bookkeeping = <S extends object>(state: S, model: string, tables: readonly (keyof S & string)[], make: (name: string) => unknown): S =>
-    scratch === undefined ? state : { ...state, ...Object.fromEntries(tables.map((table) => [table, make(`${model}.${table}`)])) };
-  const kpiTables = ['streams', 'customers', 'opportunities', 'contracts'] as const;
-  const funnelTables = ['streams', 'opportunities', 'customerRegions', 'repRegions', 'customerOpportunities', 'repOpportunities'] as const;
-  const receivablesTables = ['streams'] as const;
-  let kpi: KpiState | null = withModels ? bookkeeping(kpiProjection.initialState(), 'kpi', kpiTables, spilled) : null;
-  let funnel: FunnelState | null = withModels ? bookkeeping(funnelProjection.initialState(), 'funnel', funnelTables, spilled) : null;
-  let receivables: ReceivablesState | null = withModels ? bookkeeping(receivablesProjection.initialState(), 'receivables', receivablesTables, spilled) : null;
-  /** The read models as returned: spilled tables (gone with the scratch file) come back empty. */
-  const empty = () => ({});
-  const returned = () => ({
-    kpi: kpi === null ? null : bookkeeping(kpi, 'kpi', kpiTables, empty),
-    funnel: funnel === null ? null : bookkeeping(funnel, 'funnel', funnelTables, empty),
-    receivables: receivables === null ? null : bookkeeping(receivables, 'receivables', receivablesTables, empty),
-  });
+  // With spill, every read-model table that grows with the history lives in the scratch file too: the
+  // bookkeeping per stream and entity, and what queries read (ledgers, KPI figures per period, funnel cells).
+  const spilled = (name: string, capacity = Math.max(hot, MIN_HOT_RECORDS)): Record<string, unknown> =>
+    createSpilledRecord(createSpillingMap(scratch!.table(name), capacity, { mutable: true }));
+  // A period's figures hold every cell: few are credited at once (the event's year, quarter, month and week, a report's month).
+  const periodBuckets = (name: string) => spilled(name, Math.max(MIN_HOT_RECORDS, Math.min(hot, HOT_PERIODS)));
+  const spilledLedger = (model: string): Ledger => ({ contracts: spilled(`${model}.ledger.contracts`) as Ledger['contracts'], invoices: spilled(`${model}.ledger.invoices`) as Ledger['invoices'] });
+  const initialKpi = (): KpiState => {
+    const state = kpiProjection.initialState();
+    if (scratch === undefined) return state;
+    const table = (name: keyof KpiState) => spilled(`kpi.${name}`);
+    const tables = { streams: table('streams'), customers: table('customers'), opportunities: table('opportunities'), contracts: table('contracts') };
+    return { ...state, ...tables, buckets: periodBuckets('kpi.buckets'), ledger: spilledLedger('kpi') } as KpiState;
+  };
+  const initialFunnel = (): FunnelState => {
+    const state = funnelProjection.initialState();
+    if (scratch === undefined) return state;
+    const tables = ['streams', 'opportunities', 'cells', 'customerRegions', 'repRegions', 'customerOpportunities', 'repOpportunities'] as const;
+    return { ...state, ...Object.fromEntries(tables.map((t) => [t, spilled(`funnel.${t}`)])) } as FunnelState;
+  };
+  const initialReceivables = (): ReceivablesState => {
+    const state = receivablesProjection.initialState();
+    return scratch === undefined ? state : { ...state, streams: spilled('receivables.streams') as ReceivablesState['streams'], ledger: spilledLedger('receivables') };
+  };
+  let kpi: KpiState | null = withModels ? initialKpi() : null;
+  let funnel: FunnelState | null = withModels ? initialFunnel() : null;
+  let receivables: ReceivablesState | null = withModels ? initialReceivables() : null;
   let batch: RecordedEvent[] = [];
   const flush = () => {
     if (batch.length === 0) return;
@@ -292,8 +319,8 @@ export function createAuditor(options: AuditorOptions = {}): Auditor {
       flush();
       const at = judgedAt ?? asOf ?? lastRecordedAt ?? new Date(0).toISOString();
       obligations.finish(at);
-      const models = returned();
-      scratch?.close();
+      // Spilled read models read from the scratch file until `close`; without them nothing does.
+      if (!withModels) scratch?.close();
       return {
         findings,
         findingsOmitted: omitted,
@@ -308,7 +335,9 @@ export function createAuditor(options: AuditorOptions = {}): Auditor {
         lastOccurredAt,
         lastRecordedAt,
         judgedAt: at,
-        ...models,
+        kpi,
+        funnel,
+        receivables,
       };
     },
   };

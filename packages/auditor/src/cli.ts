@@ -6,8 +6,9 @@ import { buildFunnel, queryFunnel, type FunnelCut } from '@dealbook/projections-
 import { buildKpi, queryKpi, type KpiGrouping } from '@dealbook/projections-kpi';
 import { createSqliteEventStore } from '@dealbook/store-sqlite';
 import { allRecords, generateHistory } from '@dealbook/testing';
-import { createAuditor, type AuditResult } from './auditor.js';
+import { createAuditor } from './auditor.js';
 import { buildAuditReport } from './build-report.js';
+import type { AuditReport } from './report.js';
 import { renderHtmlReport } from './html-report.js';
 import { plantViolations } from './plant.js';
 import { describeSource, isUnreadableSource, openStore, parseSource, readSource, type SourceSpec } from './sources.js';
@@ -111,7 +112,7 @@ async function audit(argv: string[], io: CliIo): Promise<number> {
     ...(values['low-memory'] === true ? { spill: true } : {}),
   });
   let lines = 0;
-  let final: AuditResult;
+  let report: AuditReport;
   try {
     const progress = progressBar(io, 'auditing');
     for await (const item of readSource(spec, progress)) {
@@ -123,18 +124,17 @@ async function audit(argv: string[], io: CliIo): Promise<number> {
     // Deadlines are judged at --as-of, else at the audit instant (never before the history's last record).
     const last = auditor.lastRecordedAt;
     const judgedAt = asOf ?? (last !== null && last > auditedAt ? last : auditedAt);
-    final = auditor.finish(judgedAt);
+    report = buildAuditReport(auditor.finish(judgedAt), {
+      source: { kind: spec.kind, name: describeSource(spec) },
+      auditedAt,
+      asOf: asOf ?? null,
+      ...(policy === undefined ? {} : { policy }),
+      redact: values.redact === true,
+      lines,
+    });
   } finally {
-    auditor.close(); // the scratch file of --low-memory, also when the source fails half-way
+    auditor.close(); // the scratch file of --low-memory (the read models read from it until the report is built), also when the source fails half-way
   }
-  const report = buildAuditReport(final, {
-    source: { kind: spec.kind, name: describeSource(spec) },
-    auditedAt,
-    asOf: asOf ?? null,
-    ...(policy === undefined ? {} : { policy }),
-    redact: values.redact === true,
-    lines,
-  });
   const html = flag(values, 'html');
   if (html !== undefined) writeFileSync(html, renderHtmlReport(report), 'utf8');
   if (values.json === true) io.stdout(`${JSON.stringify(report, null, 2)}\n`);

@@ -42,13 +42,28 @@ export interface Obligations {
   finish(judgedAt: string): void;
 }
 
-export function createObligations(timeline: PolicyTimeline, report: (finding: Finding) => void): Obligations {
+/** A table of open obligations by key: a `Map` is one (so is a spilling map). */
+export interface ObligationTable<V> {
+  get(key: string): V | undefined;
+  set(key: string, value: V): unknown;
+  delete(key: string): unknown;
+  keys(): Iterable<string>;
+}
+
+type FollowUp = { readonly cls: string; readonly anchorAt: string; readonly dueAt: string; readonly subject: Subject };
+
+export interface ObligationsOptions {
+  /** Where each customer's next follow-up deadline is kept (one per customer: it grows with the history). Default: a `Map`. */
+  readonly followUps?: ObligationTable<FollowUp>;
+}
+
+export function createObligations(timeline: PolicyTimeline, report: (finding: Finding) => void, options: ObligationsOptions = {}): Obligations {
   const warn = (code: string, message: string, subject: Subject, details: Record<string, unknown>) =>
     report({ code, severity: 'warning', check: 'deadline', message, ...subject, details });
 
   const complaints = new Map<string, { dueAt: string; subject: Subject; receivedAt: string }>();
   const invoices = new Map<string, { deadline: string; dueAt: string; open: number; subject: Subject }>();
-  const followUps = new Map<string, { cls: string; anchorAt: string; dueAt: string; subject: Subject }>();
+  const followUps: ObligationTable<FollowUp> = options.followUps ?? new Map<string, FollowUp>();
   const signedNotWon = new Map<string, { contractId: string; subject: Subject; signedAt: string }>();
   const reps = new Map<string, { hiredAt: string; departedAt: string | null; exempt: boolean; reports: Map<string, string>; subject: Subject }>();
 
@@ -191,7 +206,9 @@ export function createObligations(timeline: PolicyTimeline, report: (finding: Fi
           open: true,
         });
       }
-      for (const [customerId, open] of followUps) {
+      // By customer id: the same order wherever the table is kept.
+      for (const customerId of [...followUps.keys()].sort()) {
+        const open = followUps.get(customerId)!;
         if (open.dueAt >= judgedAt) continue;
         warn('R-CUST-FOLLOWUP', `Customer ${customerId} (class ${open.cls}) has had no visit since ${open.anchorAt}: one was due by ${open.dueAt} (${lateness(open.dueAt, judgedAt)} overdue at ${judgedAt}).`, open.subject, {
           customerId,

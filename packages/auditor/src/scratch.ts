@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { MemberTable } from '@dealbook/engine';
 import Database from 'better-sqlite3';
 
 /**
@@ -13,6 +14,8 @@ import Database from 'better-sqlite3';
 export interface Scratch {
   /** A key → JSON value table (values must be JSON: they come back parsed). */
   table(name: string): ScratchTable;
+  /** Sets of members by key (no cache: each change is a row written). */
+  members(name: string): MemberTable;
   /** Adds an event id; false when it was there already. */
   addIdIfNew(id: string): boolean;
   /** Deletes the file; the scratch cannot be used after. */
@@ -23,6 +26,8 @@ export interface ScratchTable {
   get(key: string): unknown;
   set(key: string, value: unknown): void;
   delete(key: string): void;
+  /** Every key of the table, in key order. */
+  keys(): string[];
 }
 
 export interface ScratchOptions {
@@ -44,6 +49,7 @@ export function openScratch(options: ScratchOptions = {}): Scratch {
     db.exec(`
       CREATE TABLE kv (t INTEGER NOT NULL, k TEXT NOT NULL, v TEXT NOT NULL, PRIMARY KEY (t, k)) WITHOUT ROWID;
       CREATE TABLE ids (id TEXT PRIMARY KEY) WITHOUT ROWID;
+      CREATE TABLE members (t INTEGER NOT NULL, k TEXT NOT NULL, m TEXT NOT NULL, PRIMARY KEY (t, k, m)) WITHOUT ROWID;
     `);
   } catch (error) {
     db.close();
@@ -53,8 +59,17 @@ export function openScratch(options: ScratchOptions = {}): Scratch {
   const put = db.prepare<[number, string, string]>('INSERT OR REPLACE INTO kv (t, k, v) VALUES (?, ?, ?)');
   const read = db.prepare<[number, string], { v: string }>('SELECT v FROM kv WHERE t = ? AND k = ?');
   const remove = db.prepare<[number, string]>('DELETE FROM kv WHERE t = ? AND k = ?');
+  const list = db.prepare<[number], string>('SELECT k FROM kv WHERE t = ? ORDER BY k').pluck();
   const addId = db.prepare<[string]>('INSERT OR IGNORE INTO ids (id) VALUES (?)');
+  const addMember = db.prepare<[number, string, string]>('INSERT OR IGNORE INTO members (t, k, m) VALUES (?, ?, ?)');
+  const removeMember = db.prepare<[number, string, string]>('DELETE FROM members WHERE t = ? AND k = ? AND m = ?');
+  const membersOf = db.prepare<[number, string], string>('SELECT m FROM members WHERE t = ? AND k = ?').pluck();
   const tables = new Map<string, number>();
+  const idOf = (name: string) => {
+    let t = tables.get(name);
+    if (t === undefined) tables.set(name, (t = tables.size));
+    return t;
+  };
   let pending = 0;
   let closed = false;
 
@@ -69,9 +84,7 @@ export function openScratch(options: ScratchOptions = {}): Scratch {
 
   return {
     table(name) {
-      let t = tables.get(name);
-      if (t === undefined) tables.set(name, (t = tables.size));
-      const id = t;
+      const id = idOf(name);
       return {
         get(key) {
           const row = read.get(id, key);
@@ -84,6 +97,27 @@ export function openScratch(options: ScratchOptions = {}): Scratch {
         delete(key) {
           write();
           remove.run(id, key);
+        },
+        keys() {
+          if (closed) throw new Error('The audit scratch file is closed.');
+          return list.all(id);
+        },
+      };
+    },
+    members(name) {
+      const id = idOf(`members:${name}`);
+      return {
+        add(key, member) {
+          write();
+          addMember.run(id, key, member);
+        },
+        delete(key, member) {
+          write();
+          removeMember.run(id, key, member);
+        },
+        members(key) {
+          if (closed) throw new Error('The audit scratch file is closed.');
+          return membersOf.all(id, key);
         },
       };
     },

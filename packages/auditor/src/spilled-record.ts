@@ -5,8 +5,9 @@ import type { SpillingMap } from './spilling-map.js';
  * `delete record[id]`, own-key checks) whose entries live in a spilling map:
  * what a read model keeps per stream or entity, kept out of the heap. Values
  * are changed in place by the read models, so the map must be `mutable`.
- * It cannot be listed (`Object.keys`): only tables nothing iterates are put
- * in one.
+ * Listing it (`Object.keys`, `Object.values`, `for…in`) reads every key from
+ * the table (then each value, as asked): fine for a query at the end, not
+ * for a loop per event.
  */
 export function createSpilledRecord<V>(map: SpillingMap<V>): Record<string, V> {
   const valueOf = (key: string | symbol) => (typeof key === 'string' ? map.get(key) : undefined);
@@ -31,8 +32,6 @@ export function createSpilledRecord<V>(map: SpillingMap<V>): Record<string, V> {
       const value = valueOf(key);
       return value === undefined ? undefined : { value, writable: true, enumerable: true, configurable: true };
     },
-    ownKeys: () => {
-      throw new TypeError('A record spilled to the audit scratch file cannot be listed.');
-    },
+    ownKeys: () => map.keys(),
   });
 }

@@ -29,6 +29,7 @@ describe('createSpillingMap', () => {
             }
           }
           for (const [key, value] of model) expect(map.get(key)).toEqual(value);
+          expect(map.keys().sort()).toEqual([...model.keys()].sort());
         },
       ),
       { numRuns: 150 },
@@ -62,6 +63,8 @@ describe('createSpillingMap', () => {
               model.delete(key);
             } else expect(map.get(key)?.n).toBe(model.get(key));
           }
+          expect(new Set(map.keys())).toEqual(new Set(model.keys()));
+          expect(map.keys()).toHaveLength(model.size);
         },
       ),
       { numRuns: 150 },

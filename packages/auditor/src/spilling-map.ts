@@ -9,6 +9,8 @@ export interface KeyedValues<V> {
 /** A spilling table that can also forget a key. */
 export interface SpillingMap<V> extends KeyedValues<V> {
   delete(key: string): void;
+  /** Every key held, in the heap or in the table (those of the table in key order, then those only in the heap). */
+  keys(): string[];
 }
 
 export interface SpillingMapOptions {
@@ -64,6 +66,12 @@ export function createSpillingMap<V>(table: ScratchTable, capacity: number, opti
       hot.delete(key);
       changed.delete(key);
       table.delete(key);
+    },
+    keys() {
+      const keys = table.keys();
+      const stored = new Set(keys);
+      for (const key of hot.keys()) if (!stored.has(key)) keys.push(key);
+      return keys;
     },
   };
 }

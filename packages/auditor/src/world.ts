@@ -19,7 +19,7 @@ import {
   type SalesEventEnvelope,
   type SalesEventType,
 } from '@dealbook/core';
-import { applyToWorkloadIndex, createWorkloadIndex, workloadEventTypes, workloadOf, type WorkloadIndex } from '@dealbook/engine';
+import { applyToWorkloadIndex, createWorkloadIndex, workloadEventTypes, workloadOf, type WorkloadIndex, type WorkloadStorage } from '@dealbook/engine';
 import type { KeyedValues } from './spilling-map.js';
 
 const indexed: ReadonlySet<string> = new Set(workloadEventTypes);
@@ -83,6 +83,8 @@ export interface World {
 export interface WorldOptions {
   /** Where the aggregate states are kept, by stream id. Default: a `Map` per category. */
   readonly states?: (category: Category) => KeyedValues<unknown>;
+  /** Where the engine's cross-stream index keeps what grows with customers and opportunities. Default: the heap. */
+  readonly index?: WorkloadStorage;
 }
 
 const categoryOf = (streamId: string): Category | undefined => {
@@ -118,7 +120,7 @@ export function createWorld(options: WorldOptions = {}): World {
       has: (_, id) => viewOf(id) !== undefined,
     });
   };
-  const index: WorkloadIndex = createWorkloadIndex();
+  const index: WorkloadIndex = createWorkloadIndex(options.index);
   const refs = { reps: viewsOf('rep'), customers: viewsOf('customer'), opportunities: viewsOf('opportunity'), contracts: viewsOf('contract'), customerNumbers: index.customerNumbers };
   let count = 0;
 

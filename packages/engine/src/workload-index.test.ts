@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { recordedEvents } from '@dealbook/testing';
 import { describe, expect, it } from 'vitest';
-import { applyToWorkloadIndex, createWorkloadIndex, workloadOf } from './workload-index.js';
+import { applyToWorkloadIndex, createWorkloadIndex, memberSets, workloadOf, type IndexedOpportunity, type KeyedTable } from './workload-index.js';
 
 const reps = ['r-1', 'r-2', 'r-3'];
 const step = fc.oneof(
@@ -61,6 +61,31 @@ describe('workload index', () => {
         for (const rep of reps) expect(workloadOf(index, rep)).toEqual(model(steps, rep));
       }),
       { numRuns: 400 },
+    );
+  });
+
+  it('keeps what grows with customers and opportunities where it is told (tables that hold only JSON text, as outside the heap)', () => {
+    /** A table that keeps values as JSON text: values changed in place after a lookup would be lost. */
+    const textTable = <V>(): KeyedTable<V> & { readonly size: number } => {
+      const rows = new Map<string, string>();
+      return {
+        get: (key) => (rows.has(key) ? (JSON.parse(rows.get(key)!) as V) : undefined),
+        set: (key, value) => rows.set(key, JSON.stringify(value)),
+        get size() {
+          return rows.size;
+        },
+      };
+    };
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 40 }), (steps) => {
+        const storage = { customerOwner: textTable<string>(), opportunity: textTable<IndexedOpportunity>(), customersByRep: memberSets(), customerNumbers: {} };
+        const index = createWorkloadIndex(storage);
+        applyToWorkloadIndex(index, recordedEvents(steps.map(eventOf)));
+        for (const rep of reps) expect(workloadOf(index, rep)).toEqual(model(steps, rep));
+        expect(storage.customerOwner.size).toBe(new Set(steps.flatMap((s) => (s.kind === 'assignCustomer' ? [s.customer] : []))).size);
+        expect(index.customersByRep).toBe(storage.customersByRep);
+      }),
+      { numRuns: 200 },
     );
   });
 });
