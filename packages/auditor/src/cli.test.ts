@@ -5,19 +5,20 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { toJsonLine } from '@dealbook/eventsourcing';
 import { recordedEvents } from '@dealbook/testing';
-import { runCli } from './cli.js';
+import { runCli, type CliIo } from './cli.js';
 import type { PlantedViolation } from './plant.js';
 import type { AuditReport } from './report.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dealbook-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(...argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+async function cliWith(io: Partial<CliIo>, argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const status = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), progress: false, now: () => '2026-03-01T00:00:00.000Z' });
+  const status = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), progress: false, now: () => '2026-03-01T00:00:00.000Z', ...io });
   return { status, stdout, stderr };
 }
+const cli = (...argv: string[]) => cliWith({}, argv);
 
 const history = join(dir, 'history.jsonl');
 const generated = cli('generate', '--reps', '4', '--months', '1', '--seed', '3', '--out', history);
@@ -34,9 +35,14 @@ describe('dealbook audit', () => {
     const errors = report.findings.filter((f) => f.severity === 'error').map((f) => [f.code, f.streamId, f.streamVersion]);
     expect(errors.sort()).toEqual(expected.map((p) => [p.code, p.streamId, p.streamVersion]).sort());
     expect(report.summary.errors).toBe(expected.length);
-    // --low-memory keeps states, heads and event ids in a scratch file: the very same report.
+    // --low-memory keeps what the audit remembers in a scratch file: the very same report.
     const low = await cli('audit', planted, '--json', '--low-memory');
-    expect([low.status, low.stdout]).toEqual([status, stdout]);
+    expect([low.status, low.stdout, low.stderr]).toEqual([status, stdout, '']);
+    // A source too big for the heap is audited so without being asked, and stderr says why.
+    const small = await cliWith({ heapLimitBytes: 200_000 }, ['audit', planted, '--json']);
+    expect([small.status, small.stdout]).toEqual([status, stdout]);
+    expect(small.stderr).toMatch(/^dealbook: auditing with --low-memory: .*planted\.jsonl \([\d.]+ MB, about [\d,]+ events\) would need about [\d.,]+ MB of heap, more than this process can use well \(limit 0\.2 MB\)\.\n$/);
+    expect((await cli('audit', planted, '--json')).stderr).toBe('');
   });
 
   it('reads every kind of bad line, reports each with its line number and goes on', async () => {

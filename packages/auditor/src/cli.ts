@@ -1,5 +1,6 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { getHeapStatistics } from 'node:v8';
 import { definePolicy, isPeriodKey, periodKeyAt, policyTimelineOf, type Policy } from '@dealbook/core';
 import { computeEventHash, DealbookError, isIsoTimestamp, toJsonLine, ValidationError, ZERO_HASH, type EventEnvelope, type EventStore, type NewEvent } from '@dealbook/eventsourcing';
 import { buildFunnel, queryFunnel, type FunnelCut } from '@dealbook/projections-funnel';
@@ -8,6 +9,7 @@ import { createSqliteEventStore } from '@dealbook/store-sqlite';
 import { allRecords, generateHistory } from '@dealbook/testing';
 import { createAuditor } from './auditor.js';
 import { buildAuditReport } from './build-report.js';
+import { estimateAuditHeap } from './heap-budget.js';
 import type { AuditReport } from './report.js';
 import { renderHtmlReport } from './html-report.js';
 import { plantViolations } from './plant.js';
@@ -25,6 +27,8 @@ export interface CliIo {
   readonly progress: boolean;
   /** The audit instant. Default: the system clock. */
   readonly now?: () => string;
+  /** The heap the process may use, in bytes (`audit` chooses `--low-memory` for a source that would not fit). Default: V8's heap size limit. */
+  readonly heapLimitBytes?: number;
 }
 
 export class UsageError extends DealbookError {
@@ -109,7 +113,7 @@ async function audit(argv: string[], io: CliIo): Promise<number> {
   const auditor = createAuditor({
     ...(policy === undefined ? {} : { policy }),
     ...(asOf === undefined ? {} : { asOf }),
-    ...(values['low-memory'] === true ? { spill: true } : {}),
+    ...(values['low-memory'] === true || outgrowsHeap(spec, io) ? { spill: true } : {}),
   });
   let lines = 0;
   let report: AuditReport;
@@ -140,6 +144,20 @@ async function audit(argv: string[], io: CliIo): Promise<number> {
   if (values.json === true) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   else io.stdout(formatAuditSummary(report, html));
   return report.summary.clean ? EXIT.ok : EXIT.findings;
+}
+
+/** Would the default audit of this source run out of heap? Then it runs as with --low-memory, and says so on stderr. */
+function outgrowsHeap(spec: SourceSpec, io: CliIo): boolean {
+  if (spec.kind === 'eventstoredb' || spec.path === '-' || !existsSync(spec.path)) return false;
+  const bytes = statSync(spec.path).size;
+  const limit = io.heapLimitBytes ?? getHeapStatistics().heap_size_limit;
+  const estimate = estimateAuditHeap(spec.kind, bytes, limit);
+  if (!estimate.outgrows) return false;
+  const mb = (n: number) => `${n < 10e6 ? (n / 1e6).toFixed(1) : Math.round(n / 1e6).toLocaleString('en-US')} MB`;
+  io.stderr(
+    `dealbook: auditing with --low-memory: ${spec.path} (${mb(bytes)}, about ${estimate.events.toLocaleString('en-US')} events) would need about ${mb(estimate.heapBytes)} of heap, more than this process can use well (limit ${mb(limit)}).\n`,
+  );
+  return true;
 }
 
 async function storeOrFileHistory(spec: SourceSpec, asOf: string | undefined, build: (store: EventStore) => Promise<void>): Promise<void> {
