@@ -14,13 +14,13 @@ import {
   type RecordedEvent,
 } from '@dealbook/eventsourcing';
 import { createFunnelProjection, type FunnelState } from '@dealbook/projections-funnel';
-import { createKpiProjection, createReceivablesProjection, type KpiState, type Ledger, type ReceivablesState } from '@dealbook/projections-kpi';
+import { createKpiProjection, createReceivablesProjection, type KpiState, type ReceivablesState } from '@dealbook/projections-kpi';
 import { auditCodes, type AuditCode } from './codes.js';
 import { createEventIdSet } from './event-id-set.js';
 import { createObligations } from './obligations.js';
 import { openScratch } from './scratch.js';
-import { createSpilledRecord } from './spilled-record.js';
-import { createSpillingMap, type KeyedValues } from './spilling-map.js';
+import { spillLayout, type StreamHead } from './spill-layout.js';
+import type { KeyedValues } from './spilling-map.js';
 import type { Finding } from './report.js';
 import { belongsTo, createWorld } from './world.js';
 
@@ -102,10 +102,7 @@ export interface Auditor {
 }
 
 const BATCH = 1000;
-/** Read-model records are changed in place after they are looked up (a handler holds at most a few of one table at once): their heap caches never go below this. */
-const MIN_HOT_RECORDS = 8;
-/** Periods whose KPI figures (every cell of the period) a spilled audit keeps in the heap. */
-const HOT_PERIODS = 16;
+const same = <T>(value: T): T => value;
 // zod's compiled fast path for payloads (same results, generated code), made once per type.
 const compiled: Record<string, (typeof salesEventSchemas)[SalesEventType]> = {};
 
@@ -145,55 +142,20 @@ export function createAuditor(options: AuditorOptions = {}): Auditor {
   const hot = spill?.hotStreams ?? 1_000;
   if (!Number.isSafeInteger(hot) || hot < 1) throw new ValidationError('Audit options', [{ path: 'spill.hotStreams', message: 'must be an integer ≥ 1' }]);
   const scratch = spill === undefined ? undefined : openScratch(spill.dir === undefined ? {} : { dir: spill.dir });
-  const world = createWorld(
-    scratch === undefined
-      ? {}
-      : {
-          states: (category) => createSpillingMap(scratch.table(`state:${category}`), hot),
-          index: {
-            customerOwner: createSpillingMap(scratch.table('index.customerOwner'), hot),
-            opportunity: createSpillingMap(scratch.table('index.opportunity'), hot),
-            customersByRep: scratch.members('index.customersByRep'),
-            customerNumbers: createSpilledRecord(createSpillingMap(scratch.table('index.customerNumbers'), hot)),
-          },
-        },
-  );
-  const obligations = createObligations(timeline, report, scratch === undefined ? {} : { followUps: createSpillingMap(scratch.table('followUps'), hot) });
-  type Head = { readonly version: number; readonly hash: string };
-  const heads: KeyedValues<Head> = scratch === undefined ? new Map<string, Head>() : createSpillingMap<Head>(scratch.table('heads'), hot);
+  const layout = scratch === undefined ? undefined : spillLayout(scratch, hot);
+  const world = createWorld(layout?.world ?? {});
+  const obligations = createObligations(timeline, report, layout === undefined ? {} : { followUps: layout.followUps });
+  const heads: KeyedValues<StreamHead> = layout?.heads ?? new Map<string, StreamHead>();
   const eventIds = scratch === undefined ? createEventIdSet() : { addIfNew: (id: string) => scratch.addIdIfNew(id) };
 
   const withModels = options.readModels !== false;
   const kpiProjection = createKpiProjection({ policy: timeline });
   const funnelProjection = createFunnelProjection({ policy: timeline });
   const receivablesProjection = createReceivablesProjection();
-  // With spill, every read-model table that grows with the history lives in the scratch file too: the
-  // bookkeeping per stream and entity, and what queries read (ledgers, KPI figures per period, funnel cells).
-  const spilled = (name: string, capacity = Math.max(hot, MIN_HOT_RECORDS)): Record<string, unknown> =>
-    createSpilledRecord(createSpillingMap(scratch!.table(name), capacity, { mutable: true }));
-  // A period's figures hold every cell: few are credited at once (the event's year, quarter, month and week, a report's month).
-  const periodBuckets = (name: string) => spilled(name, Math.max(MIN_HOT_RECORDS, Math.min(hot, HOT_PERIODS)));
-  const spilledLedger = (model: string): Ledger => ({ contracts: spilled(`${model}.ledger.contracts`) as Ledger['contracts'], invoices: spilled(`${model}.ledger.invoices`) as Ledger['invoices'] });
-  const initialKpi = (): KpiState => {
-    const state = kpiProjection.initialState();
-    if (scratch === undefined) return state;
-    const table = (name: keyof KpiState) => spilled(`kpi.${name}`);
-    const tables = { streams: table('streams'), customers: table('customers'), opportunities: table('opportunities'), contracts: table('contracts') };
-    return { ...state, ...tables, buckets: periodBuckets('kpi.buckets'), ledger: spilledLedger('kpi') } as KpiState;
-  };
-  const initialFunnel = (): FunnelState => {
-    const state = funnelProjection.initialState();
-    if (scratch === undefined) return state;
-    const tables = ['streams', 'opportunities', 'cells', 'customerRegions', 'repRegions', 'customerOpportunities', 'repOpportunities'] as const;
-    return { ...state, ...Object.fromEntries(tables.map((t) => [t, spilled(`funnel.${t}`)])) } as FunnelState;
-  };
-  const initialReceivables = (): ReceivablesState => {
-    const state = receivablesProjection.initialState();
-    return scratch === undefined ? state : { ...state, streams: spilled('receivables.streams') as ReceivablesState['streams'], ledger: spilledLedger('receivables') };
-  };
-  let kpi: KpiState | null = withModels ? initialKpi() : null;
-  let funnel: FunnelState | null = withModels ? initialFunnel() : null;
-  let receivables: ReceivablesState | null = withModels ? initialReceivables() : null;
+  // With spill, every read-model table that grows with the history lives in the scratch file too.
+  let kpi: KpiState | null = withModels ? (layout?.kpi ?? same)(kpiProjection.initialState()) : null;
+  let funnel: FunnelState | null = withModels ? (layout?.funnel ?? same)(funnelProjection.initialState()) : null;
+  let receivables: ReceivablesState | null = withModels ? (layout?.receivables ?? same)(receivablesProjection.initialState()) : null;
   let batch: RecordedEvent[] = [];
   const flush = () => {
     if (batch.length === 0) return;

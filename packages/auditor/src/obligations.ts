@@ -13,7 +13,7 @@ export function lateness(from: string, to: string): string {
   return `${Math.round((ms / DAY_MS) * 10) / 10} days`;
 }
 
-interface Subject {
+export interface Subject {
   readonly streamId: string;
   readonly streamVersion: number;
   readonly eventId: string;
@@ -50,7 +50,8 @@ export interface ObligationTable<V> {
   keys(): Iterable<string>;
 }
 
-type FollowUp = { readonly cls: string; readonly anchorAt: string; readonly dueAt: string; readonly subject: Subject };
+/** A customer's next follow-up deadline (R-CUST-FOLLOWUP). */
+export type FollowUp = { readonly cls: string; readonly anchorAt: string; readonly dueAt: string; readonly subject: Subject };
 
 export interface ObligationsOptions {
   /** Where each customer's next follow-up deadline is kept (one per customer: it grows with the history). Default: a `Map`. */

@@ -3,8 +3,9 @@ import type { SpillingMap } from './spilling-map.js';
 /**
  * A plain-object record (`record[id]`, `record[id] = v`, `id in record`,
  * `delete record[id]`, own-key checks) whose entries live in a spilling map:
- * what a read model keeps per stream or entity, kept out of the heap. Values
- * are changed in place by the read models, so the map must be `mutable`.
+ * what a read model or the engine's index keeps per stream or entity, kept
+ * out of the heap. Values changed in place (read-model records) need a
+ * `mutable` map.
  * Listing it (`Object.keys`, `Object.values`, `for…in`) reads every key from
  * the table (then each value, as asked): fine for a query at the end, not
  * for a loop per event.
