@@ -149,13 +149,22 @@ describe('an audit that spills to a scratch file', () => {
     );
   });
 
-  it('refuses a heap cache below one state, and deletes its scratch file when closed (or finished without read models)', () => {
+  it('refuses a heap cache below one state, and deletes its scratch file when closed (or finished without read models)', async () => {
     expect(() => createAuditor({ spill: { hotStreams: 0 } })).toThrow(/spill\.hotStreams/);
     const dir = mkdtempSync(join(tmpdir(), 'dealbook-spill-test-'));
     const auditor = createAuditor({ spill: { dir } });
     expect(readdirSync(dir)).toHaveLength(1);
     auditor.close();
     expect(readdirSync(dir)).toHaveLength(0);
+    // The read models of a finished spill audit read from the file: after close they say so.
+    const lines = (await historyOf({ seed: 1, reps: 2, months: 1 })).map(toJsonLine);
+    const spilled = createAuditor({ spill: { dir } });
+    lines.forEach((text, i) => spilled.record(JSON.parse(text), { line: i + 1, text }));
+    const result = spilled.finish();
+    const context = { source: { kind: 'jsonl' as const, name: 'h.jsonl' }, auditedAt: result.judgedAt, asOf: null, redact: false, lines: lines.length };
+    expect(buildAuditReport(result, context).summary.events).toBe(lines.length);
+    spilled.close();
+    expect(() => buildAuditReport(result, context)).toThrow(/read its result \(queries, buildAuditReport\) before auditor\.close\(\)/);
     // Without read models nothing reads the scratch file after `finish`: it is deleted then.
     const checksOnly = createAuditor({ spill: { dir }, readModels: false });
     checksOnly.finish();

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MemberTable } from '@dealbook/engine';
+import { DealbookError } from '@dealbook/eventsourcing';
 import Database from 'better-sqlite3';
 
 /**
@@ -72,9 +73,14 @@ export function openScratch(options: ScratchOptions = {}): Scratch {
   };
   let pending = 0;
   let closed = false;
+  const assertOpen = () => {
+    if (closed) {
+      throw new DealbookError('SCRATCH_CLOSED', 'The scratch file of this low-memory (spill) audit is closed: read its result (queries, buildAuditReport) before auditor.close().');
+    }
+  };
 
   const write = () => {
-    if (closed) throw new Error('The audit scratch file is closed.');
+    assertOpen();
     if (pending === 0) db.exec('BEGIN');
     if (++pending >= BATCH) {
       db.exec('COMMIT');
@@ -87,6 +93,7 @@ export function openScratch(options: ScratchOptions = {}): Scratch {
       const id = idOf(name);
       return {
         get(key) {
+          assertOpen();
           const row = read.get(id, key);
           return row === undefined ? undefined : (JSON.parse(row.v) as unknown);
         },
@@ -99,7 +106,7 @@ export function openScratch(options: ScratchOptions = {}): Scratch {
           remove.run(id, key);
         },
         keys() {
-          if (closed) throw new Error('The audit scratch file is closed.');
+          assertOpen();
           return list.all(id);
         },
       };
@@ -116,7 +123,7 @@ export function openScratch(options: ScratchOptions = {}): Scratch {
           removeMember.run(id, key, member);
         },
         members(key) {
-          if (closed) throw new Error('The audit scratch file is closed.');
+          assertOpen();
           return membersOf.all(id, key);
         },
       };
