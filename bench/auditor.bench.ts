@@ -73,7 +73,7 @@ export async function auditorBenchmarks(options: { readonly quick: boolean }): P
     const projectedMb = (m.perEvent * 10_000_000) / 1e6;
     record({
       section,
-      name: `${name} (projected to 10M events: ${projectedMb.toLocaleString('en-US', { maximumFractionDigits: 0 })} MB)`,
+      name: `${name} (projected to 10M events: ${projectedMb < 1 ? 'no growth beyond the noise' : `${projectedMb.toLocaleString('en-US', { maximumFractionDigits: 0 })} MB`})`,
       unit: 'bytes/event',
       value: m.perEvent,
       baselineName: "the goal's budget (100 MB / 10M events)",
