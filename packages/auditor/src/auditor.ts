@@ -13,15 +13,15 @@ import {
   type EventEnvelope,
   type RecordedEvent,
 } from '@dealbook/eventsourcing';
+import type { KeyedTable } from '@dealbook/engine';
 import { createFunnelProjection, type FunnelState } from '@dealbook/projections-funnel';
 import { createKpiProjection, createReceivablesProjection, type KpiState, type ReceivablesState } from '@dealbook/projections-kpi';
 import { auditCodes, type AuditCode } from './codes.js';
 import { createEventIdSet } from './event-id-set.js';
 import { createObligations } from './obligations.js';
 import { openScratch } from './scratch.js';
-import { spillLayout, type StreamHead } from './spill-layout.js';
-import type { KeyedValues } from './spilling-map.js';
 import type { Finding } from './report.js';
+import { spillLayout, type StreamHead } from './spill-layout.js';
 import { belongsTo, createWorld } from './world.js';
 
 export interface AuditorOptions {
@@ -145,7 +145,7 @@ export function createAuditor(options: AuditorOptions = {}): Auditor {
   const layout = scratch === undefined ? undefined : spillLayout(scratch, hot);
   const world = createWorld(layout?.world ?? {});
   const obligations = createObligations(timeline, report, layout === undefined ? {} : { followUps: layout.followUps });
-  const heads: KeyedValues<StreamHead> = layout?.heads ?? new Map<string, StreamHead>();
+  const heads: KeyedTable<StreamHead> = layout?.heads ?? new Map<string, StreamHead>();
   const eventIds = scratch === undefined ? createEventIdSet() : { addIfNew: (id: string) => scratch.addIdIfNew(id) };
 
   const withModels = options.readModels !== false;

@@ -10,9 +10,9 @@ import { allRecords, generateHistory } from '@dealbook/testing';
 import { createAuditor } from './auditor.js';
 import { buildAuditReport } from './build-report.js';
 import { estimateAuditHeap } from './heap-budget.js';
-import type { AuditReport } from './report.js';
 import { renderHtmlReport } from './html-report.js';
 import { plantViolations } from './plant.js';
+import type { AuditReport } from './report.js';
 import { describeSource, isUnreadableSource, openStore, parseSource, readSource, type SourceSpec } from './sources.js';
 import { formatKpiTable, formatFunnelTable, formatAuditSummary } from './text-output.js';
 

@@ -1,4 +1,5 @@
 import { createPeriodKeyer, monthlyReportDeadline, parsePeriodKey, periodBounds, type CustomerState, type Policy, type PolicyTimeline, type SalesEventEnvelope } from '@dealbook/core';
+import type { KeyedTable } from '@dealbook/engine';
 import type { Finding } from './report.js';
 
 const HOUR_MS = 3_600_000;
@@ -43,9 +44,7 @@ export interface Obligations {
 }
 
 /** A table of open obligations by key: a `Map` is one (so is a spilling map). */
-export interface ObligationTable<V> {
-  get(key: string): V | undefined;
-  set(key: string, value: V): unknown;
+export interface ObligationTable<V> extends KeyedTable<V> {
   delete(key: string): unknown;
   keys(): Iterable<string>;
 }

@@ -1,13 +1,8 @@
+import type { KeyedTable } from '@dealbook/engine';
 import type { ScratchTable } from './scratch.js';
 
-/** What the audit asks of a table of per-stream values: a `Map` is one. */
-export interface KeyedValues<V> {
-  get(key: string): V | undefined;
-  set(key: string, value: V): unknown;
-}
-
-/** A spilling table that can also forget a key. */
-export interface SpillingMap<V> extends KeyedValues<V> {
+/** A table of values by key (as the audit asks of one: a `Map` is one) that keeps most of them in a scratch table. */
+export interface SpillingMap<V> extends KeyedTable<V> {
   delete(key: string): void;
   /** Every key held, in the heap or in the table (those of the table in key order, then those only in the heap). */
   keys(): string[];

@@ -19,8 +19,7 @@ import {
   type SalesEventEnvelope,
   type SalesEventType,
 } from '@dealbook/core';
-import { applyToWorkloadIndex, createWorkloadIndex, workloadEventTypes, workloadOf, type WorkloadIndex, type WorkloadStorage } from '@dealbook/engine';
-import type { KeyedValues } from './spilling-map.js';
+import { applyToWorkloadIndex, createWorkloadIndex, workloadEventTypes, workloadOf, type KeyedTable, type WorkloadIndex, type WorkloadStorage } from '@dealbook/engine';
 
 const indexed: ReadonlySet<string> = new Set(workloadEventTypes);
 
@@ -82,7 +81,7 @@ export interface World {
 
 export interface WorldOptions {
   /** Where the aggregate states are kept, by stream id. Default: a `Map` per category. */
-  readonly states?: (category: Category) => KeyedValues<unknown>;
+  readonly states?: (category: Category) => KeyedTable<unknown>;
   /** Where the engine's cross-stream index keeps what grows with customers and opportunities. Default: the heap. */
   readonly index?: WorkloadStorage;
 }
@@ -102,7 +101,7 @@ const categories: readonly Category[] = ['rep', 'customer', 'opportunity', 'cont
 
 export function createWorld(options: WorldOptions = {}): World {
   const makeStates = options.states ?? (() => new Map<string, unknown>());
-  const states = Object.fromEntries(categories.map((c) => [c, makeStates(c)])) as Record<Category, KeyedValues<unknown>>;
+  const states = Object.fromEntries(categories.map((c) => [c, makeStates(c)])) as Record<Category, KeyedTable<unknown>>;
   const stateOf = (streamId: string) => {
     const category = categoryOf(streamId)!;
     return states[category].get(streamId) ?? aggregates[category].initial;
