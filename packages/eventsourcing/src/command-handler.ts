@@ -165,8 +165,7 @@ export function createCommandHandler<Command extends CommandEnvelope, Event exte
   const cacheLimit = options.cache === undefined || options.cache === false ? 0 : options.cache === true ? 10_000 : (options.cache.maxStreams ?? 10_000);
   const cache = new Map<string, CacheEntry<State>>();
 
-  const load = async (streamId: string): Promise<Loaded<State>> => {
-    if (cacheLimit === 0) return loadFromStore(streamId);
+  const loadCached = async (streamId: string): Promise<Loaded<State>> => {
     const entry = cache.get(streamId);
     if (entry === undefined) {
       const loaded = await loadFromStore(streamId);
@@ -209,6 +208,9 @@ export function createCommandHandler<Command extends CommandEnvelope, Event exte
     return { state: evolveAll(decider.initialState, records, NO_STREAM_VERSION), version, snapshotVersion: NO_STREAM_VERSION, seen: records };
   };
 
+  // Without the cache, loading is reading the stream: no extra async layer per command.
+  const load = cacheLimit === 0 ? loadFromStore : loadCached;
+
   const checkCommand = (command: Command): void => {
     if (isWellFormedCommandEnvelope(command)) return;
     const parsed = commandEnvelopeSchema.safeParse(command);
@@ -249,11 +251,12 @@ export function createCommandHandler<Command extends CommandEnvelope, Event exte
         if (decided.length === 0) {
           return { state: loaded.state, events: [], decided, version: loaded.version, position: 0, duplicate: false, attempts: attempt };
         }
+        // Keys in canonical (sorted) order: the store's canonical copy then needs no sort.
         const metadata: EventMetadata = {
+          actorId: command.actorId,
+          causationId: command.causationId ?? command.commandId,
           commandId: command.commandId,
           correlationId: command.correlationId ?? command.commandId,
-          causationId: command.causationId ?? command.commandId,
-          actorId: command.actorId,
         };
         const newEvents: NewEvent[] = decided.map((e) => ({
           eventId: ids(),

@@ -31,6 +31,15 @@ describe('timestamps', () => {
       { numRuns: 5000 },
     );
   });
+  it('gives the same verdicts whatever came before (the memory of recent values changes none)', () => {
+    const reference = (v: unknown) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(v) && new Date(Date.parse(v)).toISOString() === v;
+    const stamp = fc.constantFrom('1970-01-01T00:00:00.000Z', '2026-03-02T01:30:00.000Z', '2026-03-02T01:30:00.001Z', '2026-02-30T00:00:00.000Z', '', '1970-01-01T00:00:00.000', 42, undefined);
+    fc.assert(
+      fc.property(fc.array(stamp, { maxLength: 30 }), (values) => {
+        for (const v of values) expect(isIsoTimestamp(v)).toBe(reference(v));
+      }),
+    );
+  });
   it.each(['2026-02-30T00:00:00.000Z', '2025-02-29T12:00:00.000Z', '2026-03-02T24:00:00.000Z', '2026-03-02T23:60:00.000Z', '2026-03-02T23:59:60.000Z', '2026-03-02T01:30:00Z', '2026-03-02T01:30:00.000+08:00', '2026-03-02 01:30:00.000Z', '2026-13-01T00:00:00.000Z', 42, null])(
     'rejects %s',
     (v) => expect(isIsoTimestamp(v)).toBe(false),

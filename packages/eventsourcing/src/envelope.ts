@@ -74,7 +74,19 @@ const validDates = new Set<string>();
  * order equal to time order, which "as of T" reads rely on.
  */
 export function isIsoTimestamp(value: unknown): value is string {
+  // Readers and writers meet the same instants again and again (a command's occurredAt, then its
+  // event's; an envelope's occurredAt and recordedAt): the last two valid ones are remembered.
+  if (value === lastTimestamp || value === otherTimestamp) return true;
   if (typeof value !== 'string' || !ISO_UTC_MILLIS.test(value)) return false;
+  if (!isValidDate(value)) return false;
+  otherTimestamp = lastTimestamp;
+  lastTimestamp = value;
+  return true;
+}
+let lastTimestamp = '1970-01-01T00:00:00.000Z';
+let otherTimestamp = '1970-01-01T00:00:00.000Z';
+
+function isValidDate(value: string): boolean {
   const date = value.slice(0, 10);
   if (validDates.has(date)) return true;
   const midnight = `${date}T00:00:00.000Z`;

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { EventEnvelope } from './envelope.js';
+import type { EventEnvelope, NewEvent } from './envelope.js';
 import { ZERO_HASH } from './envelope.js';
 import { computeEventHash, sealEvents, sha256Hex, verifyChain } from './hash-chain.js';
 import { canonicalContext, canonicalJson, stringifyCanonical, toCanonicalJson } from './json.js';
@@ -99,6 +99,39 @@ describe('sealEvents validation', () => {
     expect(error).toBeInstanceOf(ValidationError);
     const paths = (error as ValidationError).issues.map((i) => i.path).sort();
     expect(paths).toEqual(['events[1].eventId', 'events[1].metadata.actorId', 'events[1].occurredAt', 'events[1].type']);
+  });
+});
+
+describe('sealEvents of one event (its own fast path)', () => {
+  const meta = { commandId: 'c', correlationId: 'c', causationId: 'c', actorId: 'a' };
+  const next = { eventId: '7c0a4a8e-3b52-4e84-9e2d-7f1f0f3c1a12', type: 'Ok', occurredAt: '2026-01-01T00:00:00.000Z', data: {}, metadata: meta };
+  const outcome = (events: readonly NewEvent[]) => {
+    try {
+      return { sealed: sealEvents('s-1', 3, ZERO_HASH, events, '2026-01-02T00:00:00.000Z')[0] };
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      return { issues: error.issues.map((i) => `${i.path}: ${i.message}`).sort() };
+    }
+  };
+  it('seals and rejects exactly as the first event of a longer batch', () => {
+    const odd = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom(undefined, Number.NaN, -0, '\ud800', new Date(0), { '1': 'a', b: 2 }, [1, undefined]));
+    const event = fc.record(
+      {
+        eventId: fc.oneof(fc.uuid(), fc.constant('not-a-uuid')),
+        type: fc.constantFrom('Happened', ''),
+        occurredAt: fc.constantFrom('2026-01-01T00:00:00.000Z', '2026-01-01'),
+        data: fc.oneof(fc.dictionary(fc.string({ maxLength: 4 }), odd, { maxKeys: 4 }), odd),
+        metadata: fc.oneof(fc.constant(meta), fc.constant({ ...meta, actorId: '' }), fc.constant({ ...meta, extra: Number.NaN })),
+      },
+      { requiredKeys: ['eventId', 'type', 'occurredAt', 'metadata'] },
+    );
+    fc.assert(
+      fc.property(event, (e) => {
+        const alone = outcome([e as NewEvent]);
+        expect(alone).toEqual(outcome([e as NewEvent, next]));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -48,6 +48,7 @@ export function sealEvents(
   recordedAt: string,
   lines?: string[],
 ): EventEnvelope[] {
+  if (events.length === 1) return [sealOne(streamId, nextVersion, prevHash, events[0], recordedAt, lines)];
   const issues: ValidationIssue[] = [];
   const unfrozen: object[] = [];
   const count = events.length;
@@ -68,11 +69,11 @@ export function sealEvents(
       }
     }
     const e = event as NewEvent;
-    if (e.data === undefined) issues.push({ path: `events[${i}].data`, message: 'is required (use null or {} for no data)' });
     context.indexKeys = false;
     trail[1] = i;
     trail[2] = 'data';
-    datas[i] = toCanonicalJson(e.data, trail, context);
+    if (e.data === undefined) issues.push({ path: `events[${i}].data`, message: 'is required (use null or {} for no data)' });
+    else datas[i] = toCanonicalJson(e.data, trail, context);
     // The events of one command share their metadata object: copy it once.
     if (i > 0 && e.metadata === events[i - 1]!.metadata && metas[i - 1] !== undefined) {
       metas[i] = metas[i - 1]!;
@@ -109,6 +110,42 @@ export function sealEvents(
   }
   for (let i = 0; i < unfrozen.length; i++) Object.freeze(unfrozen[i]);
   return sealed;
+}
+
+/** {@link sealEvents} for the usual batch of one event, without the per-batch arrays. */
+function sealOne(streamId: string, version: number, prevHash: string, event: NewEvent | undefined, recordedAt: string, lines: string[] | undefined): EventEnvelope {
+  if (!isWellFormedNewEvent(event)) {
+    const parsed = newEventSchema.safeParse(event);
+    // (The fast check and the schema agree: a property test holds them to it.)
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((issue) => ({ path: `events[0].${formatPath(issue.path)}`.replace(/\.$/, ''), message: issue.message }));
+      throw new ValidationError(`Append to "${streamId}"`, issues);
+    }
+  }
+  const e = event as NewEvent;
+  const unfrozen: object[] = [];
+  const context: CanonicalContext = { issues: [], indexKeys: false, unfrozen };
+  if (e.data === undefined) context.issues.push({ path: 'events[0].data', message: 'is required (use null or {} for no data)' });
+  const data = e.data === undefined ? null : toCanonicalJson(e.data, ['events', 0, 'data'], context);
+  const metadata = toCanonicalJson(e.metadata, ['events', 0, 'metadata'], context);
+  if (context.issues.length > 0) throw new ValidationError(`Append to "${streamId}"`, context.issues);
+  const envelope = buildEnvelope(
+    context.indexKeys,
+    data,
+    e.eventId,
+    metadata as unknown as EventMetadata,
+    e.occurredAt,
+    prevHash,
+    e.recordedAt ?? recordedAt,
+    e.schemaVersion ?? 1,
+    streamId,
+    version,
+    e.type,
+    lines,
+    0,
+  );
+  for (let i = 0; i < unfrozen.length; i++) Object.freeze(unfrozen[i]);
+  return envelope;
 }
 
 /** Builds the frozen envelope; `data` and `metadata` must already be canonical (sorted, frozen). */

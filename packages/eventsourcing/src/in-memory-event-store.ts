@@ -32,10 +32,12 @@ export interface InMemoryEventStore extends EventStore {
  */
 export function createInMemoryEventStore(options: InMemoryEventStoreOptions = {}): InMemoryEventStore {
   const clock = options.clock ?? systemClock;
-  // Envelopes only; the { position, event } records are made when read, so a
-  // stored event costs no wrapper object (and positions sit unboxed in arrays).
+  // Envelopes only, in the one global log; the { position, event } records are
+  // made when read, so a stored event costs no wrapper object. A stream is the
+  // list of its events' positions (unboxed small integers, which the garbage
+  // collector need not trace): version v is log[positions[v] - 1].
   const log: EventEnvelope[] = [];
-  const streams = new Map<string, { readonly events: EventEnvelope[]; readonly positions: number[] }>();
+  const streams = new Map<string, number[]>();
   const waiting = new Set<() => void>();
   let closed = false;
 
@@ -71,23 +73,22 @@ export function createInMemoryEventStore(options: InMemoryEventStoreOptions = {}
       assertOpen();
       checkAppendArguments(streamId, events, appendOptions);
       const stream = streams.get(streamId);
-      const current = stream === undefined ? NO_STREAM_VERSION : stream.events.length - 1;
+      const current = stream === undefined ? NO_STREAM_VERSION : stream.length - 1;
       assertExpectedVersion(streamId, appendOptions.expectedVersion ?? 'any', current);
       if (events.length === 0) {
-        return { nextExpectedVersion: current, position: stream?.positions[current] ?? 0, events: [] };
+        return { nextExpectedVersion: current, position: stream?.[current] ?? 0, events: [] };
       }
-      const prevHash = stream === undefined ? ZERO_HASH : stream.events[current]!.hash;
+      const prevHash = stream === undefined ? ZERO_HASH : log[stream[current]! - 1]!.hash;
       const sealed = sealEvents(streamId, current + 1, prevHash, events, clock());
       // Everything is validated and sealed; committing cannot fail half-way.
-      const target = stream ?? { events: [], positions: [] };
-      if (stream === undefined) streams.set(streamId, target);
+      const positions = stream ?? [];
+      if (stream === undefined) streams.set(streamId, positions);
       const recorded: RecordedEvent[] = new Array<RecordedEvent>(sealed.length);
       for (let i = 0; i < sealed.length; i++) {
         const event = sealed[i]!;
         log.push(event);
         const position = log.length;
-        target.events.push(event);
-        target.positions.push(position);
+        positions.push(position);
         recorded[i] = { position, event };
       }
       if (waiting.size > 0) {
@@ -101,18 +102,17 @@ export function createInMemoryEventStore(options: InMemoryEventStoreOptions = {}
     async readStream(streamId: string, readOptions: ReadStreamOptions = NO_OPTIONS): Promise<RecordedEvent[]> {
       assertOpen();
       checkReadStreamArguments(streamId, readOptions);
-      const stream = streams.get(streamId);
-      if (stream === undefined) return [];
-      const { events, positions } = stream;
+      const positions = streams.get(streamId);
+      if (positions === undefined) return [];
       const maxCount = readOptions.maxCount ?? Number.MAX_SAFE_INTEGER;
       const out: RecordedEvent[] = [];
       if (readOptions.direction === 'backwards') {
-        const from = Math.min(readOptions.fromVersion ?? events.length - 1, events.length - 1);
-        for (let v = from; v >= 0 && out.length < maxCount; v--) out.push({ position: positions[v]!, event: events[v]! });
+        const from = Math.min(readOptions.fromVersion ?? positions.length - 1, positions.length - 1);
+        for (let v = from; v >= 0 && out.length < maxCount; v--) out.push({ position: positions[v]!, event: log[positions[v]! - 1]! });
         return out;
       }
-      const end = Math.min(events.length, (readOptions.fromVersion ?? 0) + maxCount);
-      for (let v = readOptions.fromVersion ?? 0; v < end; v++) out.push({ position: positions[v]!, event: events[v]! });
+      const end = Math.min(positions.length, (readOptions.fromVersion ?? 0) + maxCount);
+      for (let v = readOptions.fromVersion ?? 0; v < end; v++) out.push({ position: positions[v]!, event: log[positions[v]! - 1]! });
       return out;
     },
 
