@@ -7,6 +7,7 @@ import type { EventStore } from './event-store.js';
 import { NO_STREAM_VERSION, satisfiesExpectedVersion, type ExpectedVersion } from './expected-version.js';
 import { randomIds, type IdGenerator } from './ids.js';
 import type { SnapshotPolicy, SnapshotStore } from './snapshots.js';
+import { createRecentMap } from './recent-map.js';
 import { noUpcasters, type UpcasterRegistry } from './upcasters.js';
 
 /**
@@ -69,8 +70,9 @@ export interface CommandHandlerOptions<Command, Event, State> {
    * Keep each stream's latest state in process memory, so a command reads
    * only the events appended since (by anyone: other writers are picked up
    * from the store). States must be treated as immutable (`evolve` returns
-   * new objects). `true` caches up to 10,000 streams, least recently used
-   * out first. Default: off.
+   * new objects). `true` caches up to 10,000 streams; those not used for
+   * longest go first (kept in two generations of half the limit each).
+   * Default: off.
    */
   readonly cache?: boolean | { readonly maxStreams?: number };
 }
@@ -119,18 +121,22 @@ interface Loaded<State> {
   readonly entry?: CacheEntry<State>;
 }
 
-/** What the state cache keeps per stream: the state at a version, and which versions each command produced. */
+/** What the state cache keeps per stream: the state at a version, and where each command's events begin. */
 interface CacheEntry<State> {
   state: State;
   version: number;
   snapshotVersion: number;
-  readonly commands: Map<string, { readonly from: number; readonly to: number }>;
+  /** commandId → the stream version of its first event (its events follow it: an append is never split). */
+  readonly commands: Map<string, number>;
 }
 
 function noteCommands(commands: CacheEntry<unknown>['commands'], records: readonly RecordedEvent[]): void {
-  for (const { event } of records) {
-    const known = commands.get(event.metadata.commandId);
-    commands.set(event.metadata.commandId, known === undefined ? { from: event.streamVersion, to: event.streamVersion } : { from: known.from, to: event.streamVersion });
+  let previous: string | undefined;
+  for (let i = 0; i < records.length; i++) {
+    const event = records[i]!.event;
+    const commandId = event.metadata.commandId;
+    if (commandId !== previous && !commands.has(commandId)) commands.set(commandId, event.streamVersion);
+    previous = commandId;
   }
 }
 
@@ -163,7 +169,7 @@ export function createCommandHandler<Command extends CommandEnvelope, Event exte
   };
 
   const cacheLimit = options.cache === undefined || options.cache === false ? 0 : options.cache === true ? 10_000 : (options.cache.maxStreams ?? 10_000);
-  const cache = new Map<string, CacheEntry<State>>();
+  const cache = createRecentMap<string, CacheEntry<State>>(Math.max(1, cacheLimit));
 
   const loadCached = async (streamId: string): Promise<Loaded<State>> => {
     const entry = cache.get(streamId);
@@ -172,12 +178,7 @@ export function createCommandHandler<Command extends CommandEnvelope, Event exte
       const fresh: CacheEntry<State> = { state: loaded.state, version: loaded.version, snapshotVersion: loaded.snapshotVersion, commands: new Map() };
       noteCommands(fresh.commands, loaded.seen);
       cache.set(streamId, fresh);
-      if (cache.size > cacheLimit) cache.delete(cache.keys().next().value as string);
       return { ...loaded, entry: fresh };
-    }
-    if (cache.size * 2 > cacheLimit) {
-      cache.delete(streamId); // most recently used goes last (only worth the work when eviction is near)
-      cache.set(streamId, entry);
     }
     const tail = await store.readStream(streamId, { fromVersion: entry.version + 1 });
     if (tail.length > 0) {
@@ -208,6 +209,20 @@ export function createCommandHandler<Command extends CommandEnvelope, Event exte
     return { state: evolveAll(decider.initialState, records, NO_STREAM_VERSION), version, snapshotVersion: NO_STREAM_VERSION, seen: records };
   };
 
+  /** The events of a command, from the version of its first one: read until another command's event or the stream's end. */
+  const readCommand = async (streamId: string, commandId: string, from: number): Promise<RecordedEvent[]> => {
+    const out: RecordedEvent[] = [];
+    for (let next = from; ; ) {
+      const chunk = await store.readStream(streamId, { fromVersion: next, maxCount: 16 });
+      for (const record of chunk) {
+        if (record.event.metadata.commandId !== commandId) return out;
+        out.push(record);
+      }
+      if (chunk.length < 16) return out;
+      next += 16;
+    }
+  };
+
   // Without the cache, loading is reading the stream: no extra async layer per command.
   const load = cacheLimit === 0 ? loadFromStore : loadCached;
 
@@ -235,10 +250,7 @@ export function createCommandHandler<Command extends CommandEnvelope, Event exte
         const loaded = await load(streamId);
 
         const known = loaded.entry?.commands.get(command.commandId);
-        const previous =
-          known === undefined
-            ? recordsOfCommand(loaded.seen, command.commandId)
-            : await store.readStream(streamId, { fromVersion: known.from, maxCount: known.to - known.from + 1 });
+        const previous = known === undefined ? recordsOfCommand(loaded.seen, command.commandId) : await readCommand(streamId, command.commandId, known);
         if (previous !== undefined && previous.length > 0) {
           const last = previous[previous.length - 1]!;
           return { state: loaded.state, events: previous, decided: [], version: last.event.streamVersion, position: last.position, duplicate: true, attempts: attempt };
