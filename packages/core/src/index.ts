@@ -14,3 +14,4 @@ export * from './contract/index.js';
 export * from './catalogue.js';
 export * from './parse-sales-event.js';
 export * from './period-keys.js';
+export * from './instant-ms.js';

@@ -26,6 +26,16 @@ function newCell(rep: string | null, region: string | null, source: FunnelOpport
   };
 }
 
+/** An empty cell (every counter 0) given new cut values. */
+function recut(cell: FunnelCell, rep: string | null, region: string | null, source: FunnelOpportunity['source'], cohort: string | null): FunnelCell {
+  const mutable = cell as { -readonly [K in keyof FunnelCell]: FunnelCell[K] };
+  mutable.rep = rep;
+  mutable.region = region;
+  mutable.source = source;
+  mutable.cohort = cohort;
+  return cell;
+}
+
 const newClosings = (): FunnelClosings => ({ won: 0, wonValueMinor: 0, cycleMs: 0, cycles: 0, lost: 0, lostValueMinor: 0, reasons: {}, competitors: {} });
 
 /**
@@ -129,9 +139,14 @@ export function putIn(state: FunnelState, opp: FunnelOpportunity): void {
     contribute(previous, opp, 1);
     return;
   }
-  if (previous !== undefined && previous.members === 0) delete state.cells[opp.cell];
   const key = JSON.stringify([opp.owner, region, opp.source, opp.cohort]);
+  let cell = entryOf(state.cells, key);
+  if (previous !== undefined && previous.members === 0) {
+    delete state.cells[opp.cell];
+    // A cell left empty holds only zeros (its counters are sums over its members): it becomes the new one.
+    if (cell === undefined) cell = setEntry(state.cells, key, recut(previous, opp.owner, region, opp.source, opp.cohort));
+  }
   opp.cell = key;
-  const cell = entryOf(state.cells, key) ?? setEntry(state.cells, key, newCell(opp.owner, region, opp.source, opp.cohort));
+  cell ??= setEntry(state.cells, key, newCell(opp.owner, region, opp.source, opp.cohort));
   contribute(cell, opp, 1);
 }

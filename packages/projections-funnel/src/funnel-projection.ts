@@ -1,5 +1,6 @@
 import {
   createPeriodKeyer,
+  instantMs,
   isId,
   opportunityStageIndex,
   policyTimelineOf,
@@ -7,6 +8,8 @@ import {
   type PeriodKeys,
   type PolicyOption,
   type SalesEventEnvelope,
+  type SalesEventEnvelopeOf,
+  type SalesEventType,
 } from '@dealbook/core';
 import { defineProjection, type EventEnvelope, type Projection } from '@dealbook/eventsourcing';
 import { putIn, takeOut } from './cell-bookkeeping.js';
@@ -30,7 +33,7 @@ export const FUNNEL_PROJECTION_VERSION = 1;
 /** `opportunity-o-1` → `o-1`: the id after the stream category. */
 const idOfStream = (streamId: string): string => streamId.slice(streamId.indexOf('-') + 1);
 const openStage = (stage: OpportunityStage): number => opportunityStageIndex(stage) + 1;
-const msBetween = (from: string, to: string): number => Math.max(0, Date.parse(to) - Date.parse(from));
+const msBetween = (from: string, to: string): number => Math.max(0, instantMs(to) - instantMs(from));
 
 /** Has this event (by stream and version) not been applied yet? Records it as applied. */
 function fresh(state: FunnelState, event: EventEnvelope): boolean {
@@ -115,20 +118,21 @@ export function createFunnelProjection(options: FunnelProjectionOptions = {}): F
   };
 
   /** Applies `change` to the opportunity of the event's stream: take out of its cell, change, put back. */
-  const onOpportunity = (state: FunnelState, event: EventEnvelope, change: (opp: FunnelOpportunity, oppId: string) => void): FunnelState => {
+  const onOpportunity = <E extends EventEnvelope>(state: FunnelState, event: E, change: (opp: FunnelOpportunity, event: E) => void): FunnelState => {
     const oppId = idOfStream(event.streamId);
     if (!isId(oppId) || !fresh(state, event)) return state;
     const existing = entryOf(state.opportunities, oppId);
     const opp = existing ?? setEntry(state.opportunities, oppId, newOpportunity());
     if (existing !== undefined) takeOut(state, opp);
-    const before = { customerId: opp.customerId, owner: opp.owner };
-    change(opp, oppId);
-    if (before.customerId !== opp.customerId) {
-      reindex(state.customerOpportunities, before.customerId, oppId, false);
+    const customerBefore = opp.customerId;
+    const ownerBefore = opp.owner;
+    change(opp, event);
+    if (customerBefore !== opp.customerId) {
+      reindex(state.customerOpportunities, customerBefore, oppId, false);
       reindex(state.customerOpportunities, opp.customerId, oppId, true);
     }
-    if (before.owner !== opp.owner) {
-      reindex(state.repOpportunities, before.owner, oppId, false);
+    if (ownerBefore !== opp.owner) {
+      reindex(state.repOpportunities, ownerBefore, oppId, false);
       reindex(state.repOpportunities, opp.owner, oppId, true);
     }
     putIn(state, opp);
@@ -164,6 +168,82 @@ export function createFunnelProjection(options: FunnelProjectionOptions = {}): F
     return state;
   };
 
+  // What each opportunity event changes (made once, not per event).
+  type Change<T extends SalesEventType> = (opp: FunnelOpportunity, event: SalesEventEnvelopeOf<T>) => void;
+  const leadCaptured: Change<'LeadCaptured'> = (opp, event) => {
+    if (opp.phase !== 'none') return;
+    const { source, customerId, prospect } = event.data;
+    opp.lead = true;
+    opp.source = source;
+    opp.cohort = periodsAt(event.occurredAt).month;
+    if (customerId !== undefined && isId(customerId)) opp.customerId = customerId;
+    opp.prospectRegion = prospect?.region ?? null;
+    opp.phase = 'lead';
+    opp.stage = LEAD;
+    opp.stayStartedAt = event.occurredAt;
+    reach(opp, LEAD);
+  };
+  const leadAssigned: Change<'LeadAssigned'> = (opp, event) => {
+    if (isId(event.data.repId)) opp.owner = event.data.repId;
+  };
+  const leadDisqualified: Change<'LeadDisqualified'> = (opp, event) => {
+    if (opp.phase !== 'lead') return;
+    endStay(opp, event.occurredAt);
+    opp.phase = 'disqualified';
+  };
+  const opportunityOpened: Change<'OpportunityOpened'> = (opp, event) => {
+    if (opp.phase !== 'none' && opp.phase !== 'lead') return;
+    const { customerId, repId, estimatedValueMinor, probability } = event.data;
+    if (opp.phase === 'none') opp.cohort = periodsAt(event.occurredAt).month;
+    endStay(opp, event.occurredAt);
+    if (isId(customerId)) opp.customerId = customerId;
+    if (isId(repId)) opp.owner = repId;
+    opp.valueMinor = estimatedValueMinor;
+    opp.probability = probability;
+    opp.openedAt = event.occurredAt;
+    opp.phase = 'open';
+    opp.stage = openStage('prospecting');
+    opp.stayStartedAt = event.occurredAt;
+    reach(opp, opp.stage);
+  };
+  const opportunityEvaluated: Change<'OpportunityEvaluated'> = (opp, event) => {
+    if (opp.phase !== 'open') return;
+    opp.valueMinor = event.data.estimatedValueMinor;
+    opp.probability = event.data.probability;
+  };
+  const opportunityStageChanged: Change<'OpportunityStageChanged'> = (opp, event) => {
+    const to = openStage(event.data.to);
+    if (opp.phase !== 'open' || to === opp.stage) return;
+    endStay(opp, event.occurredAt);
+    opp.stage = to;
+    opp.stayStartedAt = event.occurredAt;
+    reach(opp, to);
+  };
+  const opportunityWon: Change<'OpportunityWon'> = (opp, event) => {
+    if (opp.phase !== 'open') return;
+    endStay(opp, event.occurredAt);
+    reach(opp, WON);
+    opp.phase = 'won';
+    const { month, week } = periodsAt(event.occurredAt);
+    const cycleMs = opp.openedAt === null ? null : msBetween(opp.openedAt, event.occurredAt);
+    opp.closing = { outcome: 'won', month, week, valueMinor: event.data.valueMinor, cycleMs, reason: null, competitor: null };
+  };
+  const opportunityLost: Change<'OpportunityLost'> = (opp, event) => {
+    if (opp.phase !== 'open') return;
+    endStay(opp, event.occurredAt);
+    opp.phase = 'lost';
+    const { month, week } = periodsAt(event.occurredAt);
+    opp.closing = { outcome: 'lost', month, week, valueMinor: opp.valueMinor, cycleMs: null, reason: event.data.reason, competitor: event.data.competitor ?? null };
+  };
+  const opportunityReopened: Change<'OpportunityReopened'> = (opp, event) => {
+    if (opp.phase !== 'won' && opp.phase !== 'lost') return;
+    opp.closing = null;
+    opp.phase = 'open';
+    opp.stage = openStage(event.data.stage);
+    opp.stayStartedAt = event.occurredAt;
+    reach(opp, opp.stage);
+  };
+
   return defineProjection<FunnelState, SalesEventEnvelope>({
     name: FUNNEL_PROJECTION_NAME,
     version: FUNNEL_PROJECTION_VERSION,
@@ -174,88 +254,15 @@ export function createFunnelProjection(options: FunnelProjectionOptions = {}): F
       RepHired: (state, event) => setRepRegions(state, event, event.data.regions),
       RepTerritoryAssigned: (state, event) => setRepRegions(state, event, event.data.regions),
 
-      LeadCaptured: (state, event) =>
-        onOpportunity(state, event, (opp) => {
-          if (opp.phase !== 'none') return;
-          const { source, customerId, prospect } = event.data;
-          opp.lead = true;
-          opp.source = source;
-          opp.cohort = periodsAt(event.occurredAt).month;
-          if (customerId !== undefined && isId(customerId)) opp.customerId = customerId;
-          opp.prospectRegion = prospect?.region ?? null;
-          opp.phase = 'lead';
-          opp.stage = LEAD;
-          opp.stayStartedAt = event.occurredAt;
-          reach(opp, LEAD);
-        }),
-      LeadAssigned: (state, event) =>
-        onOpportunity(state, event, (opp) => {
-          if (isId(event.data.repId)) opp.owner = event.data.repId;
-        }),
-      LeadDisqualified: (state, event) =>
-        onOpportunity(state, event, (opp) => {
-          if (opp.phase !== 'lead') return;
-          endStay(opp, event.occurredAt);
-          opp.phase = 'disqualified';
-        }),
-      OpportunityOpened: (state, event) =>
-        onOpportunity(state, event, (opp) => {
-          if (opp.phase !== 'none' && opp.phase !== 'lead') return;
-          const { customerId, repId, estimatedValueMinor, probability } = event.data;
-          if (opp.phase === 'none') opp.cohort = periodsAt(event.occurredAt).month;
-          endStay(opp, event.occurredAt);
-          if (isId(customerId)) opp.customerId = customerId;
-          if (isId(repId)) opp.owner = repId;
-          opp.valueMinor = estimatedValueMinor;
-          opp.probability = probability;
-          opp.openedAt = event.occurredAt;
-          opp.phase = 'open';
-          opp.stage = openStage('prospecting');
-          opp.stayStartedAt = event.occurredAt;
-          reach(opp, opp.stage);
-        }),
-      OpportunityEvaluated: (state, event) =>
-        onOpportunity(state, event, (opp) => {
-          if (opp.phase !== 'open') return;
-          opp.valueMinor = event.data.estimatedValueMinor;
-          opp.probability = event.data.probability;
-        }),
-      OpportunityStageChanged: (state, event) =>
-        onOpportunity(state, event, (opp) => {
-          const to = openStage(event.data.to);
-          if (opp.phase !== 'open' || to === opp.stage) return;
-          endStay(opp, event.occurredAt);
-          opp.stage = to;
-          opp.stayStartedAt = event.occurredAt;
-          reach(opp, to);
-        }),
-      OpportunityWon: (state, event) =>
-        onOpportunity(state, event, (opp) => {
-          if (opp.phase !== 'open') return;
-          endStay(opp, event.occurredAt);
-          reach(opp, WON);
-          opp.phase = 'won';
-          const { month, week } = periodsAt(event.occurredAt);
-          const cycleMs = opp.openedAt === null ? null : msBetween(opp.openedAt, event.occurredAt);
-          opp.closing = { outcome: 'won', month, week, valueMinor: event.data.valueMinor, cycleMs, reason: null, competitor: null };
-        }),
-      OpportunityLost: (state, event) =>
-        onOpportunity(state, event, (opp) => {
-          if (opp.phase !== 'open') return;
-          endStay(opp, event.occurredAt);
-          opp.phase = 'lost';
-          const { month, week } = periodsAt(event.occurredAt);
-          opp.closing = { outcome: 'lost', month, week, valueMinor: opp.valueMinor, cycleMs: null, reason: event.data.reason, competitor: event.data.competitor ?? null };
-        }),
-      OpportunityReopened: (state, event) =>
-        onOpportunity(state, event, (opp) => {
-          if (opp.phase !== 'won' && opp.phase !== 'lost') return;
-          opp.closing = null;
-          opp.phase = 'open';
-          opp.stage = openStage(event.data.stage);
-          opp.stayStartedAt = event.occurredAt;
-          reach(opp, opp.stage);
-        }),
+      LeadCaptured: (state, event) => onOpportunity(state, event, leadCaptured),
+      LeadAssigned: (state, event) => onOpportunity(state, event, leadAssigned),
+      LeadDisqualified: (state, event) => onOpportunity(state, event, leadDisqualified),
+      OpportunityOpened: (state, event) => onOpportunity(state, event, opportunityOpened),
+      OpportunityEvaluated: (state, event) => onOpportunity(state, event, opportunityEvaluated),
+      OpportunityStageChanged: (state, event) => onOpportunity(state, event, opportunityStageChanged),
+      OpportunityWon: (state, event) => onOpportunity(state, event, opportunityWon),
+      OpportunityLost: (state, event) => onOpportunity(state, event, opportunityLost),
+      OpportunityReopened: (state, event) => onOpportunity(state, event, opportunityReopened),
     },
   });
 }

@@ -4,6 +4,7 @@ import { generateHistory, historyArbitrary, allRecords } from '@dealbook/testing
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildFunnel } from './build-funnel.js';
+import { takeOut } from './cell-bookkeeping.js';
 import { createFunnelProjection } from './funnel-projection.js';
 import { queryFunnel, type FunnelCut, type FunnelQuery, type FunnelRow } from './funnel-query.js';
 import { funnelStages, type FunnelState } from './funnel-state.js';
@@ -251,6 +252,38 @@ describe('funnel properties on generated histories', () => {
             for (const [k, v] of Object.entries(company)) expect(summed[k] ?? 0, `${by} ${k} ${String(period)}`).toBe(v);
             expect(Object.keys(summed).sort()).toEqual(Object.keys(company).sort());
           }
+        }
+      }),
+      { numRuns: NUM_RUNS },
+    );
+  });
+  it('a cell holds only the sum of its members: with every opportunity taken out, every cell is zeros (an emptied cell is reused as new)', async () => {
+    await fc.assert(
+      fc.asyncProperty(historyArbitrary(), fc.nat(), async (options, salt) => {
+        const { records: recorded } = await history(options);
+        const state = incremental(varyRegions(recorded, salt));
+        const cells = Object.values(state.cells);
+        expect(cells.length).toBeGreaterThan(0);
+        for (const cell of cells) expect(cell.members).toBeGreaterThan(0);
+        for (const opp of Object.values(state.opportunities)) takeOut(state, opp);
+        for (const cell of cells) {
+          const { rep: _rep, region: _region, source: _source, cohort: _cohort, ...counters } = cell;
+          const zeros = (values: readonly number[]) => values.map(() => 0);
+          expect(counters).toEqual({
+            members: 0,
+            count: zeros(cell.count),
+            valueMinor: zeros(cell.valueMinor),
+            weightedMinor: 0,
+            entered: zeros(cell.entered),
+            movedOn: zeros(cell.movedOn),
+            lost: zeros(cell.lost),
+            stillThere: zeros(cell.stillThere),
+            stayMs: zeros(cell.stayMs),
+            stays: zeros(cell.stays),
+            converted: 0,
+            disqualified: 0,
+            closings: {},
+          });
         }
       }),
       { numRuns: NUM_RUNS },

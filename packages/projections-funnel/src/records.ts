@@ -4,9 +4,18 @@
  * entry, never the prototype's: reads check own keys, writes define the entry.
  */
 
-/** The own entry of `record` under `key`, or undefined. */
+const objectPrototype = Object.prototype;
+
+/**
+ * The own entry of `record` under `key`, or undefined. Entries are plain JSON
+ * (never undefined, a function or `Object.prototype`), so one read answers:
+ * only what a plain object inherits (`constructor`, `__proto__`…) needs the
+ * own-key check.
+ */
 export function entryOf<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
-  return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+  const value = record[key];
+  if (value === undefined || (typeof value !== 'function' && (value as unknown) !== objectPrototype)) return value;
+  return objectPrototype.hasOwnProperty.call(record, key) ? value : undefined;
 }
 
 /** Sets the own entry of `record` under `key` (also for `__proto__`). */
