@@ -4,6 +4,7 @@ export * from './ledger.js';
 export * from './kpi-state.js';
 export * from './kpi-projection.js';
 export * from './kpi-query.js';
+export * from './period-buckets.js';
 export * from './score.js';
 export * from './lineage.js';
 export * from './build.js';

@@ -1,5 +1,6 @@
 import {
   createPeriodKeyer,
+  instantMs,
   monthlyReportDeadline,
   periodBounds,
   periodKeyOf,
@@ -39,7 +40,10 @@ export interface KpiProjectionOptions {
 }
 
 /** Increase when handlers or the state shape change: stored checkpoints of another version are rebuilt. */
-export const KPI_PROJECTION_VERSION = 1;
+export const KPI_PROJECTION_VERSION = 2;
+
+/** Where the month is in a credit's period keys (`[year, quarter, month, week?]`): buckets are kept from it on. */
+const MONTH_INDEX = 2;
 
 /** Commission in minor units: amount × rate (basis points) / 10,000, rounded half up, exact for any safe amount. */
 export function commissionMinor(amountMinor: number, rateBp: number): number {
@@ -90,9 +94,15 @@ export function createKpiProjection(options: KpiProjectionOptions = {}): Project
     return facts;
   };
 
+  /**
+   * Credits a figure in the periods of `periods` (coarse to fine: year, quarter,
+   * month and, except for reports, week). Only months and weeks are kept: a
+   * year or quarter is the sum of its months (`bucketsOf` at query time), so a
+   * credit updates two buckets, not four.
+   */
   const creditKey = (state: KpiState, key: string, cell: Cell, periods: readonly PeriodKey[], figure: FigureName, amount: number, event: SalesEventEnvelope): void => {
     if (amount === 0) return;
-    for (let i = 0; i < periods.length; i++) {
+    for (let i = MONTH_INDEX; i < periods.length; i++) {
       const period = periods[i]!;
       const bucket = (state.buckets[period] ??= {});
       (bucket[key] ??= zeroFigures())[figure] += amount;
@@ -175,7 +185,7 @@ export function createKpiProjection(options: KpiProjectionOptions = {}): Project
       const owner = s.customers[customerId]?.ownerRepId;
       const cell = cellAt(s.reps, owner);
       const periods = periodKeysAt(e.occurredAt).all;
-      const deadline = new Date(Date.parse(e.occurredAt) + policyAt(e.occurredAt).complaintForwardSlaHours * 3_600_000).toISOString();
+      const deadline = new Date(instantMs(e.occurredAt) + policyAt(e.occurredAt).complaintForwardSlaHours * 3_600_000).toISOString();
       s.complaints[`${customerId}/${e.data.complaintId}`] = { deadline, cell, keys: periods };
       credit(s, cell, periods, 'complaintsReceived', 1, e);
     },
@@ -216,7 +226,7 @@ export function createKpiProjection(options: KpiProjectionOptions = {}): Project
       const o = s.opportunities[idOf(e, 'opportunity')];
       creditNow(s, o?.repId, 'opportunitiesWon', 1, e);
       creditNow(s, o?.repId, 'wonValueMinor', e.data.valueMinor, e);
-      if (o?.openedAt !== null && o?.openedAt !== undefined) creditNow(s, o.repId, 'salesCycleMs', Math.max(0, Date.parse(e.occurredAt) - Date.parse(o.openedAt)), e);
+      if (o?.openedAt !== null && o?.openedAt !== undefined) creditNow(s, o.repId, 'salesCycleMs', Math.max(0, instantMs(e.occurredAt) - instantMs(o.openedAt)), e);
     },
     OpportunityLost(s, e) {
       creditNow(s, s.opportunities[idOf(e, 'opportunity')]?.repId, 'opportunitiesLost', 1, e);

@@ -15,6 +15,7 @@ import { isIsoTimestamp, ValidationError, type ValidationIssue } from '@dealbook
 import { addFigures, zeroFigures, type Figures } from './figures.js';
 import type { KpiState, TargetEntry } from './kpi-state.js';
 import { openAmountAt } from './ledger.js';
+import { bucketsOf, monthsOf } from './period-buckets.js';
 import { cellAt, cellOfKey, placementAt, type Cell } from './org.js';
 import { scoreOf, type ScoreComponents } from './score.js';
 
@@ -110,16 +111,6 @@ function checkQuery(query: KpiQuery): void {
   if (issues.length > 0) throw new ValidationError('KPI query', issues);
 }
 
-/** The months (keys) a period covers; none for a week. */
-export function monthsOf(period: PeriodKey): PeriodKey[] {
-  const p = parsePeriodKey(period);
-  const [y, m] = p.start.split('-').map(Number) as [number, number];
-  const count = p.unit === 'year' ? 12 : p.unit === 'quarter' ? 3 : p.unit === 'month' ? 1 : 0;
-  const out: PeriodKey[] = [];
-  for (let i = 0; i < count; i++) out.push(`${y}-${String(m + i).padStart(2, '0')}`);
-  return out;
-}
-
 const quartersOf = (year: PeriodKey): PeriodKey[] => [1, 2, 3, 4].map((q) => `${year}-Q${q}`);
 
 /** The target entries that make a rep's target for a period: its own, else the sum of its months' (a year: quarters when set). */
@@ -175,14 +166,18 @@ export function queryKpi(state: KpiState, query: KpiQuery): KpiResult {
   };
 
   // Additive figures of the period and of the one before (for growth).
-  for (const [key, figures] of Object.entries(state.buckets[query.period] ?? {})) {
-    const g = group(cellOfKey(key));
-    if (g !== undefined) addFigures(g.figures, figures);
+  for (const bucket of bucketsOf(state, query.period)) {
+    for (const [key, figures] of Object.entries(bucket)) {
+      const g = group(cellOfKey(key));
+      if (g !== undefined) addFigures(g.figures, figures);
+    }
   }
   const previousKey = periodKeyAt(new Date(Date.parse(startsAt) - 1).toISOString(), unit, tzPolicy.timeZone);
-  for (const [key, figures] of Object.entries(state.buckets[previousKey] ?? {})) {
-    const cell = cellOfKey(key);
-    if (matches(cell) && groups.has(groupOf(cell))) addFigures(groups.get(groupOf(cell))!.previous, figures);
+  for (const bucket of bucketsOf(state, previousKey)) {
+    for (const [key, figures] of Object.entries(bucket)) {
+      const cell = cellOfKey(key);
+      if (matches(cell) && groups.has(groupOf(cell))) addFigures(groups.get(groupOf(cell))!.previous, figures);
+    }
   }
 
   // Targets.
@@ -265,10 +260,10 @@ export function queryKpi(state: KpiState, query: KpiQuery): KpiResult {
   return { period: query.period, by, timeZone: tzPolicy.timeZone, startsAt, endsAt, at, rows };
 }
 
-/** The figures of each rep in one period, over every cell the rep was in. */
-function repFigures(state: KpiState, period: PeriodKey): Map<string, Figures> {
+/** The figures of each rep in one month, over every cell the rep was in. */
+function repFigures(state: KpiState, month: PeriodKey): Map<string, Figures> {
   const out = new Map<string, Figures>();
-  for (const [key, figures] of Object.entries(state.buckets[period] ?? {})) {
+  for (const [key, figures] of Object.entries(state.buckets[month] ?? {})) {
     const { rep } = cellOfKey(key);
     let f = out.get(rep);
     if (f === undefined) out.set(rep, (f = zeroFigures()));

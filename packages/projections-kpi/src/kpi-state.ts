@@ -29,7 +29,10 @@ export interface KpiState {
   /** rep → period key → the target set for that period. */
   readonly targets: Record<string, Record<PeriodKey, TargetEntry>>;
   readonly ledger: Ledger;
-  /** period key (every unit) → cell key → figures. */
+  /**
+   * Month or ISO-week key → cell key → figures. Years and quarters are not
+   * kept: each is the sum of its months (`bucketsOf`).
+   */
   readonly buckets: Record<PeriodKey, Record<string, Figures>>;
   /** The latest `occurredAt` applied: the default instant queries judge deadlines at. */
   lastOccurredAt: string | null;

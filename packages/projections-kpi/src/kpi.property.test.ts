@@ -1,3 +1,4 @@
+import { periodKeyUnit } from '@dealbook/core';
 import { applyEvents, createInMemoryCheckpointStore, createInMemoryEventStore, createProjectionRunner, type RecordedEvent } from '@dealbook/eventsourcing';
 import { generateHistory, historyArbitrary, allRecords } from '@dealbook/testing';
 import fc from 'fast-check';
@@ -8,6 +9,7 @@ import { createKpiProjection } from './kpi-projection.js';
 import { queryKpi, type KpiGrouping, type KpiQuery, type KpiRow } from './kpi-query.js';
 import type { KpiState } from './kpi-state.js';
 import { explainKpi } from './lineage.js';
+import { monthsOf } from './period-buckets.js';
 
 /** Every figure of a row that is a sum (so rows must add up). */
 function sums(row: KpiRow): Record<string, number> {
@@ -31,9 +33,12 @@ function total(rows: readonly KpiRow[]): Record<string, number> {
 const zeroIfMissing = (row: KpiRow | undefined): Record<string, number> => (row === undefined ? {} : sums(row));
 const normalized = (r: Record<string, number>) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== 0).sort());
 
-/** Periods of every unit that the history touches. */
+/** Periods of every unit that the history touches: the months and weeks kept, and the quarters and years of the months. */
 function periodsOf(state: KpiState): string[] {
-  return Object.keys(state.buckets).sort();
+  const kept = Object.keys(state.buckets);
+  const months = kept.filter((k) => periodKeyUnit(k) === 'month');
+  const quarters = months.map((m) => `${m.slice(0, 4)}-Q${Math.floor((Number(m.slice(5)) - 1) / 3) + 1}`);
+  return [...new Set([...kept, ...quarters, ...months.map((m) => m.slice(0, 4))])].sort();
 }
 
 const histories = historyArbitrary({ minReps: 10, maxReps: 17, minMonths: 1, maxMonths: 2 });
@@ -148,6 +153,36 @@ describe('KPI read model on generated histories', () => {
         expect(commission.total).toBe(company?.commissionMinor.total ?? 0);
       }),
       { numRuns: 4 },
+    );
+  });
+  it('years and quarters (not kept) are the sums of their months, by every cut, and match the credits lineage traces to them', async () => {
+    await fc.assert(
+      fc.asyncProperty(historyArbitrary({ maxReps: 6, maxMonths: 4 }), async (options) => {
+        const { store } = await generateHistory(options);
+        const state = await buildKpi(store);
+        const rolled = periodsOf(state).filter((p) => periodKeyUnit(p) === 'year' || periodKeyUnit(p) === 'quarter');
+        expect(rolled.length).toBeGreaterThan(1);
+        expect(rolled.some((p) => p in state.buckets)).toBe(false);
+        for (const period of rolled) {
+          for (const by of ['rep', 'region', 'company'] as const) {
+            const perGroup = new Map<string, Record<string, number>>();
+            for (const month of monthsOf(period)) {
+              for (const row of queryKpi(state, { period: month, by }).rows) {
+                const acc = perGroup.get(row.group) ?? {};
+                for (const name of figureNames) acc[name] = (acc[name] ?? 0) + row[name];
+                perGroup.set(row.group, acc);
+              }
+            }
+            const rows = queryKpi(state, { period, by }).rows;
+            expect(rows.map((r) => r.group)).toEqual([...perGroup.keys()].sort());
+            for (const row of rows) expect(Object.fromEntries(figureNames.map((n) => [n, row[n]]))).toEqual(perGroup.get(row.group));
+          }
+          const company = queryKpi(state, { period }).rows[0];
+          const lineage = await explainKpi(store, { figure: 'signedSalesMinor', period });
+          expect(lineage.total).toBe(company?.signedSalesMinor ?? 0);
+        }
+      }),
+      { numRuns: 3 },
     );
   });
 });

@@ -3,7 +3,7 @@ import { buildProjection, ValidationError, type EventStore } from '@dealbook/eve
 import { figureNames, type FigureName } from './figures.js';
 import { createKpiProjection, type Credit } from './kpi-projection.js';
 import type { KpiQuery } from './kpi-query.js';
-import { monthsOf } from './kpi-query.js';
+import { monthsOf } from './period-buckets.js';
 
 /** The money figures lineage can be asked for (any additive figure works; these are the ones people ask about). */
 export type LineageFigure = FigureName | 'commissionMinor' | 'performancePayMinor';
