@@ -140,10 +140,13 @@ export function createSalesEngine(options: SalesEngineOptions = {}): SalesEngine
     contract: contractView,
   };
   const statesOf = async (category: AggregateCategory, idsToLoad: readonly string[] | undefined) => {
-    if (idsToLoad === undefined || !handlers.has(category)) return undefined;
+    const handler = handlers.get(category);
+    if (idsToLoad === undefined || handler === undefined) return undefined;
     const out: Record<string, unknown> = {};
-    for (const id of new Set(idsToLoad)) {
-      const view = viewOf[category]((await load(category, id)).state);
+    for (let i = 0; i < idsToLoad.length; i++) {
+      const id = idsToLoad[i]!;
+      if (i > 0 && idsToLoad.indexOf(id) < i) continue; // loaded already (lists are short)
+      const view = viewOf[category]((await handler.load(`${category}-${id}`)).state);
       if (view !== undefined) out[id] = view;
     }
     return out;
@@ -151,13 +154,14 @@ export function createSalesEngine(options: SalesEngineOptions = {}): SalesEngine
 
   const refsFor = async (needs: Needs) => {
     const refs: Record<string, unknown> = {};
-    const reps = await statesOf('rep', needs.reps);
+    // Only what is named is loaded (no call, no promise for the rest).
+    const reps = needs.reps === undefined ? undefined : await statesOf('rep', needs.reps);
     if (reps) refs.reps = reps;
-    const customers = await statesOf('customer', needs.customers);
+    const customers = needs.customers === undefined ? undefined : await statesOf('customer', needs.customers);
     if (customers) refs.customers = customers;
-    const opportunities = await statesOf('opportunity', needs.opportunities);
+    const opportunities = needs.opportunities === undefined ? undefined : await statesOf('opportunity', needs.opportunities);
     if (opportunities) refs.opportunities = opportunities;
-    const contracts = await statesOf('contract', needs.contracts);
+    const contracts = needs.contracts === undefined ? undefined : await statesOf('contract', needs.contracts);
     if (contracts) refs.contracts = contracts;
     if (needs.workloadOf !== undefined || needs.customerNumbers === true) await catchUpIndex();
     if (needs.workloadOf !== undefined) refs.workload = workloadOf(index, needs.workloadOf);
@@ -179,8 +183,11 @@ export function createSalesEngine(options: SalesEngineOptions = {}): SalesEngine
     const command = parsed.data as AnyCommand;
     const streamId = `${module.category}-${module.idOf(command)}`;
     const current = module.needsStateFor?.has(command.type) === true ? (await load(module.category, module.idOf(command))).state : undefined;
-    const refs = await refsFor(module.needs(command, current));
-    const decision = { ...command, context: { recordedAt: clock(), refs } };
+    const needs = module.needs(command, current);
+    const refs = needsNothing(needs) ? {} : await refsFor(needs);
+    // The parsed command is the schema's own copy (never the caller's object): the context goes onto it.
+    const context = { recordedAt: clock(), refs };
+    const decision = command === input ? { ...command, context } : Object.assign(command, { context });
     const result = await handlers.get(module.category)!.handle(streamId, decision, executeOptions);
     const reactions: ExecuteResult[] = [];
     if (!result.duplicate) {
@@ -190,6 +197,11 @@ export function createSalesEngine(options: SalesEngineOptions = {}): SalesEngine
   };
 
   return { store, policies, commandTypes, execute, load: load as SalesEngine['load'] };
+}
+
+/** A command whose rules read nothing beyond its own stream (most of them): no loading at all. */
+function needsNothing(needs: Needs): boolean {
+  return needs.reps === undefined && needs.customers === undefined && needs.opportunities === undefined && needs.contracts === undefined && needs.workloadOf === undefined && needs.customerNumbers !== true;
 }
 
 /**

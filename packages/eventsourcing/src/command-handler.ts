@@ -204,10 +204,15 @@ export function createCommandHandler<Command extends CommandEnvelope, Event exte
       }
       // The stream is shorter than the snapshot claims (e.g. a store was reset): do not trust it.
     }
-    const records = await store.readStream(streamId);
+    return fromStart(await store.readStream(streamId));
+  };
+  /** The state made from a whole stream. */
+  const fromStart = (records: RecordedEvent[]): Loaded<State> => {
     const version = records.length === 0 ? NO_STREAM_VERSION : records[records.length - 1]!.event.streamVersion;
     return { state: evolveAll(decider.initialState, records, NO_STREAM_VERSION), version, snapshotVersion: NO_STREAM_VERSION, seen: records };
   };
+  // Neither cache nor snapshots: a command reads its stream and folds it, with no async layer between.
+  const plain = cacheLimit === 0 && snapshots === undefined;
 
   /** The events of a command, from the version of its first one: read until another command's event or the stream's end. */
   const readCommand = async (streamId: string, commandId: string, from: number): Promise<RecordedEvent[]> => {
@@ -247,7 +252,7 @@ export function createCommandHandler<Command extends CommandEnvelope, Event exte
       checkCommand(command);
       const explicit = handleOptions.expectedVersion;
       for (let attempt = 1; ; attempt++) {
-        const loaded = await load(streamId);
+        const loaded = plain ? fromStart(await store.readStream(streamId)) : await load(streamId);
 
         const known = loaded.entry?.commands.get(command.commandId);
         const previous = known === undefined ? recordsOfCommand(loaded.seen, command.commandId) : await readCommand(streamId, command.commandId, known);
@@ -270,14 +275,11 @@ export function createCommandHandler<Command extends CommandEnvelope, Event exte
           commandId: command.commandId,
           correlationId: command.correlationId ?? command.commandId,
         };
-        const newEvents: NewEvent[] = decided.map((e) => ({
-          eventId: ids(),
-          type: e.type,
-          schemaVersion: e.schemaVersion ?? upcasters.currentVersion(e.type),
-          occurredAt: e.occurredAt ?? command.occurredAt,
-          data: e.data,
-          metadata,
-        }));
+        const newEvents: NewEvent[] = new Array<NewEvent>(decided.length);
+        for (let i = 0; i < decided.length; i++) {
+          const e = decided[i]!;
+          newEvents[i] = { eventId: ids(), type: e.type, schemaVersion: e.schemaVersion ?? upcasters.currentVersion(e.type), occurredAt: e.occurredAt ?? command.occurredAt, data: e.data, metadata };
+        }
 
         try {
           const result = await store.append(streamId, newEvents, {

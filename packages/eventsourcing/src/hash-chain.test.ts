@@ -67,6 +67,17 @@ describe('canonical JSON fast path', () => {
     );
   });
 
+  it('sorts the members of small and large objects alike (insertion below 25 keys, the built-in sort above)', () => {
+    const key = fc.oneof(fc.string({ maxLength: 4 }), fc.constantFrom('a', 'B', 'é', '\u{1F600}', 'aa', 'a\u0000', '_', '10', '9'));
+    fc.assert(
+      fc.property(fc.dictionary(key, fc.integer(), { maxKeys: 40 }), (value) => {
+        const context = canonicalContext();
+        expect(stringifyCanonical(toCanonicalJson(value, '', context), context)).toBe(canonicalJson(value));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('keeps a "__proto__" member as data', () => {
     const value = JSON.parse('{"b":1,"__proto__":{"x":1},"a":[{"__proto__":2}]}') as unknown;
     const context = canonicalContext();

@@ -129,7 +129,7 @@ function copyValue(value: unknown, walk: Walk): JsonValue {
           break;
         }
       }
-      if (!sorted) keys.sort();
+      if (!sorted) sortKeys(keys);
       const out: JsonObject = {};
       for (let i = 0; i < keys.length; i++) {
         const key = keys[i]!;
@@ -149,6 +149,28 @@ function copyValue(value: unknown, walk: Walk): JsonValue {
     default:
       report(walk, `a ${typeof value} is not a JSON value`);
       return null;
+  }
+}
+
+/**
+ * Sorts property names by UTF-16 code units, as `Array.prototype.sort` does
+ * for strings, in place: short lists (nearly all event data) by insertion,
+ * which allocates nothing; long ones by the built-in sort.
+ */
+function sortKeys(keys: string[]): void {
+  const n = keys.length;
+  if (n > 24) {
+    keys.sort();
+    return;
+  }
+  for (let i = 1; i < n; i++) {
+    const key = keys[i]!;
+    let j = i - 1;
+    while (j >= 0 && keys[j]! > key) {
+      keys[j + 1] = keys[j]!;
+      j--;
+    }
+    keys[j + 1] = key;
   }
 }
 

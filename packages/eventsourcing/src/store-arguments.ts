@@ -23,7 +23,14 @@ export function checkAppendArguments(streamId: unknown, events: unknown, options
 
 /** Every adapter calls it first in `readStream`: throws `ValidationError` for a bad stream id, direction, version or count. */
 export function checkReadStreamArguments(streamId: unknown, options: ReadStreamOptions): void {
-  if (isStreamId(streamId) && options.direction === undefined && options.fromVersion === undefined && options.maxCount === undefined) return;
+  if (
+    isStreamId(streamId) &&
+    (options.direction === undefined || options.direction === 'forwards' || options.direction === 'backwards') &&
+    (options.fromVersion === undefined || isIndex(options.fromVersion)) &&
+    (options.maxCount === undefined || isCount(options.maxCount))
+  ) {
+    return;
+  }
   const issues: ValidationIssue[] = [];
   if (!isStreamId(streamId)) issues.push({ path: 'streamId', message: streamIdSchema.safeParse(streamId).error?.issues[0]?.message ?? 'is invalid' });
   if (options.direction !== undefined && options.direction !== 'forwards' && options.direction !== 'backwards') {

@@ -211,7 +211,7 @@ export async function generateHistory(options: HistoryOptions): Promise<Generate
     if (ms <= now) return;
     clock.advance(ms - now);
     now = ms;
-    nowIso = new Date(now).toISOString();
+    nowIso = clock.now(); // the clock formats each instant once: the store's recordedAt reuses it
   };
   const tick = () => moveTo(now + rng.int(5, 240) * 1000);
   let commandSeq = 0;
