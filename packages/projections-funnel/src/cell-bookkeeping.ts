@@ -2,7 +2,16 @@ import { entryOf, entryOrNew, setEntry } from './records.js';
 import { funnelStages, LEAD, STAY_STAGES, WON, type FunnelCell, type FunnelClosings, type FunnelOpportunity, type FunnelState } from './funnel-state.js';
 
 const STAGES = funnelStages.length;
-const zeros = (n: number): number[] => new Array<number>(n).fill(0);
+/**
+ * `n` zeros, exactly `n` long. The funnel's sizes (stages, stays) are array
+ * literals: packed, where `new Array(n).fill(0)` is holey (later reads check
+ * for holes) and pushing overallocates.
+ */
+export function zeros(n: number): number[] {
+  if (n === 7) return [0, 0, 0, 0, 0, 0, 0];
+  if (n === 6) return [0, 0, 0, 0, 0, 0];
+  return new Array<number>(n).fill(0);
+}
 
 function newCell(rep: string | null, region: string | null, source: FunnelOpportunity['source'], cohort: string | null): FunnelCell {
   return {

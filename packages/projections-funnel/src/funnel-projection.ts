@@ -12,7 +12,7 @@ import {
   type SalesEventType,
 } from '@dealbook/core';
 import { defineProjection, type EventEnvelope, type Projection } from '@dealbook/eventsourcing';
-import { putIn, takeOut } from './cell-bookkeeping.js';
+import { putIn, takeOut, zeros } from './cell-bookkeeping.js';
 import { entryOf, entryOrNew, setEntry } from './records.js';
 import { initialFunnelState, LEAD, STAY_STAGES, WON, type FunnelOpportunity, type FunnelState } from './funnel-state.js';
 
@@ -59,8 +59,8 @@ function newOpportunity(): FunnelOpportunity {
     openedAt: null,
     entered: 0,
     movedOn: 0,
-    stayMs: new Array<number>(STAY_STAGES).fill(0),
-    stays: new Array<number>(STAY_STAGES).fill(0),
+    stayMs: zeros(STAY_STAGES),
+    stays: zeros(STAY_STAGES),
     closing: null,
     cell: '',
   };
