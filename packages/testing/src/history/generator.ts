@@ -55,7 +55,8 @@ interface Rep {
   status: 'active' | 'departing' | 'departed';
   readonly hiredAt: number;
   readonly certs: Map<string, { status: CertStatus; validUntil: number }>;
-  readonly customers: Set<string>;
+  /** The rep's customers by id, in the order they came to the rep. */
+  readonly customers: Map<string, Customer>;
   readonly leads: Set<string>;
   readonly opps: Set<string>;
   departAt?: number;
@@ -241,6 +242,8 @@ export async function generateHistory(options: HistoryOptions): Promise<Generate
   const reps = new Map<string, Rep>();
   const customers = new Map<string, Customer>();
   const opps = new Map<string, Opp>();
+  /** The opportunities still in the lead phase (kept as phases change, so no scan of every opportunity finds them). */
+  const leads = new Set<Opp>();
   let activeOpps: Opp[] = [];
   let activeContracts: Contract[] = [];
   let openInvoices: Invoice[] = [];
@@ -263,7 +266,7 @@ export async function generateHistory(options: HistoryOptions): Promise<Generate
     const id = role === 'director' ? director : role === 'manager' ? `m-${managers.length + 1}` : `r-${++counters.rep}`;
     const result = await send('hr-1', { type: 'HireRep', repId: id, name: `${role} ${id}`, role, ...(managerId === undefined ? {} : { managerId }), regions });
     if (result === undefined) return undefined;
-    const rep: Rep = { id, role, managerId, regions, status: 'active', hiredAt: now, certs: new Map(), customers: new Set(), leads: new Set(), opps: new Set() };
+    const rep: Rep = { id, role, managerId, regions, status: 'active', hiredAt: now, certs: new Map(), customers: new Map(), leads: new Set(), opps: new Set() };
     reps.set(id, rep);
     if (role === 'manager') managers.push(id);
     return rep;
@@ -323,7 +326,7 @@ export async function generateHistory(options: HistoryOptions): Promise<Generate
     customers.set(id, customer);
     if (await send(approverFor(owner.id), { type: 'AssignCustomer', customerId: id, repId: owner.id, reason: 'initial' })) {
       customer.owner = owner.id;
-      owner.customers.add(id);
+      owner.customers.set(id, customer);
     }
     await classify(customer);
     return customer;
@@ -390,7 +393,8 @@ export async function generateHistory(options: HistoryOptions): Promise<Generate
 
   // ---- leads and opportunities ----
   const captureLead = async (rep: Rep) => {
-    const own = [...rep.customers].map((id) => customers.get(id)).filter((c): c is Customer => c !== undefined && !c.lost);
+    const own: Customer[] = [];
+    for (const c of rep.customers.values()) if (!c.lost) own.push(c);
     const id = `o-${++counters.opp}`;
     const useCustomer = own.length > 0 && rng.chance(0.55);
     const customer = useCustomer ? rng.pick(own) : undefined;
@@ -423,6 +427,7 @@ export async function generateHistory(options: HistoryOptions): Promise<Generate
       cancelled: false,
     };
     opps.set(id, opp);
+    leads.add(opp);
     activeOpps.push(opp);
   };
 
@@ -440,6 +445,7 @@ export async function generateHistory(options: HistoryOptions): Promise<Generate
   const disqualify = async (opp: Opp, reason: string): Promise<boolean> => {
     if (!(await send(opp.owner ?? opp.capturedBy, { type: 'DisqualifyLead', opportunityId: opp.id, reason }))) return false;
     opp.phase = 'disqualified';
+    leads.delete(opp);
     if (opp.owner !== undefined) reps.get(opp.owner)?.leads.delete(opp.id);
     return false;
   };
@@ -499,6 +505,7 @@ export async function generateHistory(options: HistoryOptions): Promise<Generate
     reps.get(ownerId)?.opps.add(opp.id);
     opp.customerId = customer.id;
     opp.phase = 'open';
+    leads.delete(opp);
     opp.stage = 0;
     opp.lines = lines;
     opp.value = value;
@@ -509,6 +516,7 @@ export async function generateHistory(options: HistoryOptions): Promise<Generate
 
   const closeOpp = (opp: Opp, phase: 'won' | 'lost') => {
     opp.phase = phase;
+    leads.delete(opp);
     if (opp.owner !== undefined) reps.get(opp.owner)?.opps.delete(opp.id);
     const customer = opp.customerId === undefined ? undefined : customers.get(opp.customerId);
     if (customer !== undefined) customer.openOpps--;
@@ -529,6 +537,7 @@ export async function generateHistory(options: HistoryOptions): Promise<Generate
     if (customer === undefined || customer.lost || !isActive(customer.owner)) return false;
     if (!(await send(customer.owner!, { type: 'ReopenOpportunity', opportunityId: opp.id, reason }))) return false;
     opp.phase = 'open';
+    leads.delete(opp);
     opp.contractId = undefined;
     opp.cancelled = false;
     customer.openOpps++;
@@ -720,6 +729,7 @@ export async function generateHistory(options: HistoryOptions): Promise<Generate
       if (opp !== undefined && rng.chance(0.5)) {
         opp.nextAt = now + rng.int(5, 20) * DAY;
         opp.phase = 'lost'; // reopenable: its contract is terminated
+        leads.delete(opp);
         activeOpps.push(opp);
       }
       return false;
@@ -850,7 +860,12 @@ export async function generateHistory(options: HistoryOptions): Promise<Generate
   };
 
   // ---- the rep's working day ----
-  const ownCustomers = (rep: Rep) => [...rep.customers].map((id) => customers.get(id)).filter((c): c is Customer => c !== undefined);
+  const ownCustomers = (rep: Rep): Customer[] => [...rep.customers.values()];
+  const hasReturnVisitDue = (c: Customer): boolean => {
+    if (c.returnVisits.size === 0) return false; // most customers: no iterator made
+    for (const rv of c.returnVisits.values()) if (rv.dueAt - 4 * DAY <= now) return true;
+    return false;
+  };
 
   const repDay = async (rep: Rep) => {
     if (rep.status !== 'active') return;
@@ -859,7 +874,7 @@ export async function generateHistory(options: HistoryOptions): Promise<Generate
     if (own.length > 0) {
       const visits = rng.int(0, 2);
       for (let i = 0; i < visits; i++) {
-        const due = rng.chance(0.5) ? own.find((c) => [...c.returnVisits.values()].some((rv) => rv.dueAt - 4 * DAY <= now)) : undefined;
+        const due = rng.chance(0.5) ? own.find(hasReturnVisitDue) : undefined;
         await visit(rep, due ?? rng.pick(own));
       }
       const live = own.filter((c) => !c.lost);
@@ -884,9 +899,9 @@ export async function generateHistory(options: HistoryOptions): Promise<Generate
           await send('finance-1', { type: 'ChangeCustomerCredit', customerId: c.id, creditRating: rng.pick(['AAA', 'AA', 'A', 'BBB', 'BB']), creditLimitMinor: c.creditLimit });
         }
         if (rng.chance(0.008)) {
-          // The customers with a lead still open, found in one pass over the opportunities (not one per customer).
+          // The customers with a lead still open, found in one pass over the leads (not one per customer).
           let withLeads: Set<string | undefined> | undefined;
-          const hasOpenLead = (id: string) => (withLeads ??= new Set([...opps.values()].filter((o) => o.phase === 'lead').map((o) => o.customerId))).has(id);
+          const hasOpenLead = (id: string) => (withLeads ??= new Set([...leads].map((o) => o.customerId))).has(id);
           const idle = live.filter((c) => c.openOpps === 0 && c.activeContracts === 0 && c.returnVisits.size === 0 && !hasOpenLead(c.id));
           if (idle.length > 0) {
             const c = rng.pick(idle);
@@ -942,12 +957,10 @@ export async function generateHistory(options: HistoryOptions): Promise<Generate
     rep.departAt = effectiveAt;
     const successor = colleagues.find((r) => r.regions[0] === rep.regions[0]) ?? rng.pick(colleagues);
     const manager = approverFor(rep.id);
-    for (const id of [...rep.customers]) {
-      const customer = customers.get(id);
-      if (customer === undefined) continue;
+    for (const [id, customer] of [...rep.customers]) {
       if (await send(manager, { type: 'AssignCustomer', customerId: id, repId: successor.id, previousRepId: rep.id, reason: 'handover' })) {
         rep.customers.delete(id);
-        successor.customers.add(id);
+        successor.customers.set(id, customer);
         customer.owner = successor.id;
       }
     }
