@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventEnvelope, NewEvent } from './envelope.js';
 import { ZERO_HASH } from './envelope.js';
 import { computeEventHash, sealEvents, sha256Hex, verifyChain } from './hash-chain.js';
-import { canonicalContext, canonicalJson, stringifyCanonical, toCanonicalJson } from './json.js';
+import { canonicalContext, canonicalJson, canonicalText, stringifyCanonical, toCanonicalJson } from './json.js';
 import { ValidationError } from './errors.js';
 
 // The vectors were computed independently of this code (../shared/vectors);
@@ -76,6 +76,13 @@ describe('canonical JSON fast path', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('canonicalText is canonicalJson for any JSON value, and names what is not JSON', () => {
+    fc.assert(fc.property(fc.jsonValue(), (value) => {
+      expect(canonicalText(value)).toBe(canonicalJson(value));
+    }), { numRuns: 500 });
+    expect(() => canonicalText({ a: [1, Number.NaN] }, 'Terms')).toThrow(/Terms is invalid: a\[1\]: NaN is not a JSON number/);
   });
 
   it('keeps a "__proto__" member as data', () => {

@@ -4,7 +4,7 @@ import canonicalizeModule from 'canonicalize';
 // ES default export; under NodeNext resolution the default import is the
 // function at run time, so it is typed here as what it is.
 const canonicalize = canonicalizeModule as unknown as (input: unknown) => string | undefined;
-import type { ValidationIssue } from './errors.js';
+import { ValidationError, type ValidationIssue } from './errors.js';
 
 /** `String.prototype.isWellFormed` (Node ≥ 20) is ES2024; the project's lib is ES2023. */
 type WellFormedString = string & { isWellFormed(): boolean };
@@ -190,4 +190,17 @@ function isIndexKey(key: string): boolean {
 /** The RFC 8785 text of a value made by {@link toCanonicalJson} with this context. */
 export function stringifyCanonical(value: unknown, context: CanonicalContext): string {
   return context.indexKeys ? canonicalJson(value) : JSON.stringify(value);
+}
+
+/**
+ * The RFC 8785 text of a JSON value, the same as {@link canonicalJson}, by
+ * the fast path: a sorted copy written by `JSON.stringify` (`canonicalize`
+ * only where JavaScript's key order cannot follow RFC 8785). Throws a
+ * `ValidationError` naming each member that is not JSON.
+ */
+export function canonicalText(value: unknown, what = 'Value'): string {
+  const context: CanonicalContext = { issues: [], indexKeys: false, unfrozen: [] }; // a throw-away copy: never frozen
+  const copy = toCanonicalJson(value, '', context);
+  if (context.issues.length > 0) throw new ValidationError(what, context.issues);
+  return stringifyCanonical(copy, context);
 }

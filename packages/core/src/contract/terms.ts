@@ -1,6 +1,6 @@
 import { TZDate } from '@date-fns/tz';
 import { createPeriodKeyer, type PeriodKeys } from '../period-keys.js';
-import { canonicalJson, sha256Hex } from '@dealbook/eventsourcing';
+import { canonicalText, sha256Hex } from '@dealbook/eventsourcing';
 import { addDays } from 'date-fns';
 import { z } from 'zod';
 import { isoDateSchema, moneyMinorSchema, productLineSchema, quantitySchema } from '../common-schemas.js';
@@ -58,7 +58,7 @@ export interface ContractTerms {
 export function contractTermsHash(terms: ContractTerms): string {
   const { creditDays, installments } = terms.paymentTerms;
   return sha256Hex(
-    canonicalJson({
+    canonicalText({
       customerId: terms.customerId,
       lines: terms.lines.map((l) => ({ productLine: l.productLine, ...(l.spec === undefined ? {} : { spec: l.spec }), quantity: l.quantity, unitPriceMinor: l.unitPriceMinor })),
       totalMinor: terms.totalMinor,
