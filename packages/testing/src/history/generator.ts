@@ -70,6 +70,8 @@ interface Customer {
   lost: boolean;
   readonly registeredAt: number;
   readonly returnVisits: Map<string, { scheduledAt: number; dueAt: number }>;
+  /** The earliest `dueAt` of `returnVisits` (Infinity when none): one field to read per customer per visit. */
+  earliestReturnDue: number;
   openOpps: number;
   activeContracts: number;
   signedContracts: number;
@@ -322,7 +324,7 @@ export async function generateHistory(options: HistoryOptions): Promise<Generate
       creditLimitMinor: creditLimit,
     });
     if (registered === undefined) return undefined;
-    const customer: Customer = { id, region, owner: undefined, cls: undefined, lost: false, registeredAt: now, returnVisits: new Map(), openOpps: 0, activeContracts: 0, signedContracts: 0, creditLimit, profileVersion: 0 };
+    const customer: Customer = { id, region, owner: undefined, cls: undefined, lost: false, registeredAt: now, returnVisits: new Map(), earliestReturnDue: Number.POSITIVE_INFINITY, openOpps: 0, activeContracts: 0, signedContracts: 0, creditLimit, profileVersion: 0 };
     customers.set(id, customer);
     if (await send(approverFor(owner.id), { type: 'AssignCustomer', customerId: id, repId: owner.id, reason: 'initial' })) {
       customer.owner = owner.id;
@@ -361,11 +363,18 @@ export async function generateHistory(options: HistoryOptions): Promise<Generate
       followUps: rng.chance(0.5) ? [rng.pick(['send catalogue', 'prepare quotation', 'arrange factory visit'])] : [],
       ...(returnVisitId === undefined ? {} : { returnVisitId }),
     });
-    if (ok !== undefined && returnVisitId !== undefined) customer.returnVisits.delete(returnVisitId);
+    if (ok !== undefined && returnVisitId !== undefined) {
+      customer.returnVisits.delete(returnVisitId);
+      customer.earliestReturnDue = Number.POSITIVE_INFINITY;
+      for (const rv of customer.returnVisits.values()) customer.earliestReturnDue = Math.min(customer.earliestReturnDue, rv.dueAt);
+    }
     if (ok !== undefined && !customer.lost && rng.chance(0.25)) {
       const rvId = `rv-${++counters.visit}`;
       const dueAt = now + rng.int(5, 20) * DAY;
-      if (await send(rep.id, { type: 'ScheduleReturnVisit', customerId: customer.id, visitId: rvId, dueAt: new Date(dueAt).toISOString() })) customer.returnVisits.set(rvId, { scheduledAt: now, dueAt });
+      if (await send(rep.id, { type: 'ScheduleReturnVisit', customerId: customer.id, visitId: rvId, dueAt: new Date(dueAt).toISOString() })) {
+        customer.returnVisits.set(rvId, { scheduledAt: now, dueAt });
+        customer.earliestReturnDue = Math.min(customer.earliestReturnDue, dueAt);
+      }
     }
   };
 
@@ -861,11 +870,7 @@ export async function generateHistory(options: HistoryOptions): Promise<Generate
 
   // ---- the rep's working day ----
   const ownCustomers = (rep: Rep): Customer[] => [...rep.customers.values()];
-  const hasReturnVisitDue = (c: Customer): boolean => {
-    if (c.returnVisits.size === 0) return false; // most customers: no iterator made
-    for (const rv of c.returnVisits.values()) if (rv.dueAt - 4 * DAY <= now) return true;
-    return false;
-  };
+  const hasReturnVisitDue = (c: Customer): boolean => c.earliestReturnDue - 4 * DAY <= now;
 
   const repDay = async (rep: Rep) => {
     if (rep.status !== 'active') return;
