@@ -1,8 +1,19 @@
 // Milliseconds of ISO-8601 instants, for read models that subtract them on every event.
 
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const digit = (s: string, i: number) => s.charCodeAt(i) - 48;
-const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+
+// The calendar is Date's: the first instant of each date met is asked of Date.parse once
+// (NaN for a date that does not exist, like 2026-02-30); only the time of day is added here.
+const dayStarts = new Map<number, number>();
+function dayStartMs(instant: string, key: number): number {
+  let start = dayStarts.get(key);
+  if (start === undefined) {
+    start = Date.parse(`${instant.slice(0, 10)}T00:00:00.000Z`);
+    if (dayStarts.size >= 100_000) dayStarts.clear();
+    dayStarts.set(key, start);
+  }
+  return start;
+}
 
 /**
  * `Date.parse(instant)`, read by hand for the form `Date.prototype.toISOString`
@@ -19,13 +30,12 @@ export function instantMs(instant: string): number {
   }
   if (!ok) return Date.parse(instant);
   const year = digit(instant, 0) * 1000 + digit(instant, 1) * 100 + digit(instant, 2) * 10 + digit(instant, 3);
-  const month = digit(instant, 5) * 10 + digit(instant, 6);
-  const day = digit(instant, 8) * 10 + digit(instant, 9);
   const hour = digit(instant, 11) * 10 + digit(instant, 12);
   const minute = digit(instant, 14) * 10 + digit(instant, 15);
   const second = digit(instant, 17) * 10 + digit(instant, 18);
+  if (year < 1970 || hour > 23 || minute > 59 || second > 59) return Date.parse(instant);
+  const start = dayStartMs(instant, year * 10_000 + (digit(instant, 5) * 10 + digit(instant, 6)) * 100 + digit(instant, 8) * 10 + digit(instant, 9));
+  if (Number.isNaN(start)) return Date.parse(instant);
   const ms = digit(instant, 20) * 100 + digit(instant, 21) * 10 + digit(instant, 22);
-  if (year < 1970 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return Date.parse(instant);
-  if (day > (month === 2 && isLeap(year) ? 29 : DAYS_IN_MONTH[month - 1]!)) return Date.parse(instant);
-  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  return start + ((hour * 60 + minute) * 60 + second) * 1000 + ms;
 }
