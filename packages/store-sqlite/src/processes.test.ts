@@ -83,6 +83,19 @@ describe('SQLite event store across processes', () => {
     expect(acknowledged).toBeGreaterThanOrEqual(4);
   });
 
+  it('two processes creating the same new file at the same moment both open it (the first one migrates, the other sees a dealbook file)', async () => {
+    const openers = ['a', 'b'].map(() => start('open-race.ts', []));
+    await Promise.all(openers.map((o) => o.nextLine((l) => l === 'ready')));
+    for (let i = 0; i < 40; i++) {
+      const path = temp.file(`fresh-${i}.db`);
+      for (const o of openers) o.process.stdin.write(`${path}\n`);
+      const answers = await Promise.all(openers.map((o) => o.nextLine((l) => l.endsWith(` ${path}`))));
+      expect(answers).toEqual([`ok ${path}`, `ok ${path}`]);
+    }
+    for (const o of openers) o.process.stdin.end();
+    expect(await Promise.all(openers.map((o) => o.exited))).toEqual([0, 0]);
+  });
+
   it('two processes appending to one stream with the version they read: each version won exactly once, losers get VersionConflictError', async () => {
     const path = temp.file('race.db');
     const times = 250;

@@ -74,8 +74,10 @@ export function openDatabase(options: OpenDatabaseOptions): Database.Database {
   }
   try {
     refuseForeign(path, inspect(db, path));
-    // Only now is anything written: the journal mode is stored in the file.
-    if (!inMemory) db.pragma('journal_mode = WAL');
+    // Only now is anything written: the journal mode is stored in the file. SQLite answers a switch to
+    // WAL that meets another connection's lock with SQLITE_BUSY at once (its busy handler is not asked),
+    // as when two processes create one new file together: tried again until the busy timeout.
+    if (!inMemory) retryWhileBusy(path, options.busyTimeoutMs, () => db.pragma('journal_mode = WAL'));
     db.pragma(`synchronous = ${options.synchronous}`);
     migrate(db, path);
     return db;
@@ -113,11 +115,10 @@ function checkHeader(path: string): void {
 
 function inspect(db: Database.Database, path: string): Inspection {
   try {
-    return {
-      applicationId: db.pragma('application_id', { simple: true }) as number,
-      userVersion: db.pragma('user_version', { simple: true }) as number,
-      objects: db.prepare('SELECT count(*) FROM sqlite_schema').pluck().get() as number,
-    };
+    // One statement, so one snapshot: read apart, another process's migration could commit between the
+    // marker (still 0) and the count of tables (already there), and a fresh dealbook file would look foreign.
+    const row = db.prepare('SELECT a.application_id AS applicationId, u.user_version AS userVersion, (SELECT count(*) FROM sqlite_schema) AS objects FROM pragma_application_id AS a, pragma_user_version AS u').get() as Inspection;
+    return { applicationId: row.applicationId, userVersion: row.userVersion, objects: row.objects };
   } catch (error) {
     const code = sqliteCode(error);
     if (code === 'SQLITE_NOTADB' || code?.startsWith('SQLITE_CORRUPT') === true) {
@@ -174,6 +175,21 @@ function migrate(db: Database.Database, path: string): void {
     throw error;
   }
 }
+
+/** Runs `work` again while SQLite says SQLITE_BUSY, waiting a little longer each time, for at most `timeoutMs`. */
+function retryWhileBusy<T>(path: string, timeoutMs: number, work: () => T): T {
+  const deadline = performance.now() + timeoutMs;
+  for (let waitMs = 1; ; waitMs = Math.min(waitMs * 2, 50)) {
+    try {
+      return work();
+    } catch (error) {
+      if (sqliteCode(error)?.startsWith('SQLITE_BUSY') !== true) throw error;
+      if (performance.now() >= deadline) throw busy(path, error);
+      Atomics.wait(pause, 0, 0, waitMs); // a synchronous sleep: opening a store is synchronous
+    }
+  }
+}
+const pause = new Int32Array(new SharedArrayBuffer(4));
 
 /** The write lock stayed taken longer than the busy timeout. */
 export function busy(path: string, cause: unknown): SqliteStoreError {
