@@ -1,5 +1,4 @@
-import { compile, validate, type z } from 'zod';
-import { policyTimelineOf, salesEventSchemas, type PolicyOption, type SalesEventEnvelope, type SalesEventType } from '@dealbook/core';
+import { isValidSalesPayload, policyTimelineOf, salesEventSchemas, type PolicyOption, type SalesEventEnvelope, type SalesEventType } from '@dealbook/core';
 import {
   applyEvents,
   computeEventHash,
@@ -103,9 +102,6 @@ export interface Auditor {
 
 const BATCH = 1000;
 const same = <T>(value: T): T => value;
-// zod's compiled fast path for payloads (same verdicts, generated code), made once per type;
-// `validate` runs it assert-only (no parsed copy of the payload is built).
-const compiled: Record<string, z.ZodType> = {};
 
 /**
  * The event-replay auditor: checks every record's envelope and payload,
@@ -217,7 +213,7 @@ export function createAuditor(options: AuditorOptions = {}): Auditor {
       auditFinding('A-WRONG-STREAM', `A ${event.type} event cannot be in stream ${event.streamId}.`, whereOf(event, line));
       return undefined;
     }
-    if (!validate((compiled[event.type] ??= compile(schema as unknown as z.ZodType)), event.data)) {
+    if (!isValidSalesPayload(event.type as SalesEventType, event.data)) {
       // The runtime parser names the issues.
       const issues = (schema.safeParse(event.data).error?.issues ?? []).map((i) => `data${i.path.length > 0 ? `.${formatPath(i.path)}` : ''}: ${i.message}`);
       auditFinding('A-PAYLOAD', `${event.type} in ${event.streamId} v${event.streamVersion} fails its schema: ${issues.join('; ')}.`, { ...whereOf(event, line), details: { issues } });

@@ -19,6 +19,18 @@ const checks = new Map<string, TypeCheck>(
   ]),
 );
 
+/**
+ * Does `data` pass the payload schema of the catalogue's event type `type`?
+ * zod's compiled validator, made once per type and run assert-only (no parsed
+ * copy is built): the verdict of `salesEventSchemas[type].safeParse(data)`.
+ */
+export function isValidSalesPayload(type: SalesEventType, data: unknown): boolean {
+  const check = checks.get(type);
+  if (check === undefined) throw new TypeError(`isValidSalesPayload: "${String(type)}" is not an event type of the dealbook catalogue`);
+  return passes(check, data);
+}
+const passes = (check: TypeCheck, data: unknown): boolean => validate((check.compiled ??= compile(check.schema)), data);
+
 const what = (event: EventEnvelope) => `${event.type} event ${event.streamId} v${event.streamVersion}`;
 
 /**
@@ -45,7 +57,7 @@ export function parseSalesEvent(value: unknown): SalesEventEnvelope {
   if (!event.streamId.startsWith(streamPrefix) || event.streamId.length === streamPrefix.length) {
     throw new ValidationError(what(event), [{ path: 'streamId', message: `a ${event.type} event belongs in a "${streamPrefix}<id>" stream` }]);
   }
-  if (!validate((check.compiled ??= compile(check.schema)), event.data)) {
+  if (!passes(check, event.data)) {
     const issues = check.schema.safeParse(event.data).error?.issues ?? [];
     throw new ValidationError(what(event), issues.map((i) => ({ path: i.path.length > 0 ? `data.${formatPath(i.path)}` : 'data', message: i.message })));
   }

@@ -139,9 +139,9 @@ export function createSalesEngine(options: SalesEngineOptions = {}): SalesEngine
     opportunity: createdOnly,
     contract: contractView,
   };
-  const statesOf = async (category: AggregateCategory, idsToLoad: readonly string[] | undefined) => {
+  const statesOf = async (category: AggregateCategory, idsToLoad: readonly string[]) => {
     const handler = handlers.get(category);
-    if (idsToLoad === undefined || handler === undefined) return undefined;
+    if (handler === undefined) return undefined;
     const out: Record<string, unknown> = {};
     for (let i = 0; i < idsToLoad.length; i++) {
       const id = idsToLoad[i]!;

@@ -2,7 +2,7 @@ import * as crypto from 'node:crypto';
 import type { EventEnvelope, EventMetadata, NewEvent } from './envelope.js';
 import { isWellFormedNewEvent, newEventSchema, ZERO_HASH } from './envelope.js';
 import { formatPath, ValidationError, type ValidationIssue } from './errors.js';
-import { canonicalJson, stringifyCanonical, toCanonicalJson, type CanonicalContext, type JsonValue } from './json.js';
+import { canonicalJson, canonicalText, toCanonicalJson, type CanonicalContext, type JsonValue } from './json.js';
 
 /** An envelope before its `hash` is known. */
 export type UnhashedEnvelope = Omit<EventEnvelope, 'hash'>;
@@ -21,11 +21,13 @@ const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encodi
  * Throws `ValidationError` if the envelope holds something that is not JSON.
  */
 export function computeEventHash(envelope: UnhashedEnvelope | EventEnvelope): string {
-  const context: CanonicalContext = { issues: [], indexKeys: false, unfrozen: [] }; // a throw-away copy: no need to freeze it
   const { hash: _ignored, ...rest } = envelope as EventEnvelope;
-  const canonical = toCanonicalJson(rest, '', context);
-  if (context.issues.length > 0) throw new ValidationError('Event envelope', context.issues);
-  return sha256Hex(stringifyCanonical(canonical, context));
+  return sha256Hex(canonicalText(rest, 'Event envelope'));
+}
+
+/** The schema's issues for the `index`-th new event of a batch, with paths from the batch (`events[2].metadata.actorId`). */
+function newEventIssues(issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[], index: number): ValidationIssue[] {
+  return issues.map((issue) => ({ path: `events[${index}].${formatPath(issue.path)}`.replace(/\.$/, ''), message: issue.message }));
 }
 
 /**
@@ -62,9 +64,7 @@ export function sealEvents(
     if (!isWellFormedNewEvent(event)) {
       const parsed = newEventSchema.safeParse(event);
       if (!parsed.success) {
-        for (const issue of parsed.error.issues) {
-          issues.push({ path: `events[${i}].${formatPath(issue.path)}`.replace(/\.$/, ''), message: issue.message });
-        }
+        issues.push(...newEventIssues(parsed.error.issues, i));
         continue;
       }
     }
@@ -117,10 +117,7 @@ function sealOne(streamId: string, version: number, prevHash: string, event: New
   if (!isWellFormedNewEvent(event)) {
     const parsed = newEventSchema.safeParse(event);
     // (The fast check and the schema agree: a property test holds them to it.)
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((issue) => ({ path: `events[0].${formatPath(issue.path)}`.replace(/\.$/, ''), message: issue.message }));
-      throw new ValidationError(`Append to "${streamId}"`, issues);
-    }
+    if (!parsed.success) throw new ValidationError(`Append to "${streamId}"`, newEventIssues(parsed.error.issues, 0));
   }
   const e = event as NewEvent;
   const unfrozen: object[] = [];
