@@ -39,7 +39,7 @@ import {
   type PolicyOption,
   type SalesEventEnvelope,
 } from '@dealbook/core';
-import { buildProjection, defineProjection, ValidationError, type EventStore, type Projection, type ValidationIssue } from '@dealbook/eventsourcing';
+import { buildProjection, defineProjection, entryOf, entryOrNew, setEntry, ValidationError, type EventStore, type Projection, type ValidationIssue } from '@dealbook/eventsourcing';
 
 /** Money booked for one product line in one quarter (integer minor units). */
 export interface RevenueCell {
@@ -99,7 +99,7 @@ export const REVENUE_BY_PRODUCT_LINE = 'dealbook.revenue-by-product-line';
 /** Σ quantity × unitPriceMinor per product line (lines of one product line with different specs add up). */
 function valueByLine(lines: readonly ContractLine[]): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const line of lines) out[line.productLine] = (out[line.productLine] ?? 0) + line.quantity * line.unitPriceMinor;
+  for (const line of lines) setEntry(out, line.productLine, (entryOf(out, line.productLine) ?? 0) + line.quantity * line.unitPriceMinor);
   return out;
 }
 
@@ -109,9 +109,9 @@ function valueByLine(lines: readonly ContractLine[]): Record<string, number> {
  * Events of one stream arrive in stream order, so one number per stream is enough.
  */
 function firstDelivery(state: RevenueByProductLineState, event: SalesEventEnvelope): boolean {
-  const last = state.streams[event.streamId];
+  const last = entryOf(state.streams, event.streamId);
   if (last !== undefined && event.streamVersion <= last) return false;
-  state.streams[event.streamId] = event.streamVersion;
+  setEntry(state.streams, event.streamId, event.streamVersion);
   return true;
 }
 
@@ -134,8 +134,9 @@ export function createRevenueByProductLineProjection(options: RevenueByProductLi
     return keyer(occurredAt).quarter;
   };
   const cell = (state: RevenueByProductLineState, quarter: PeriodKey, productLine: string): RevenueCell => {
-    const lines = (state.quarters[quarter] ??= {});
-    return (lines[productLine] ??= { contractsSigned: 0, signedMinor: 0, amendedMinor: 0, terminatedMinor: 0 });
+    // Product lines are free text from events: `entryOrNew` keeps `constructor` or `__proto__` an ordinary key.
+    const lines = entryOrNew(state.quarters, quarter, (): Record<string, RevenueCell> => ({}));
+    return entryOrNew(lines, productLine, () => ({ contractsSigned: 0, signedMinor: 0, amendedMinor: 0, terminatedMinor: 0 }));
   };
 
   return defineProjection<RevenueByProductLineState, SalesEventEnvelope>({
@@ -146,20 +147,20 @@ export function createRevenueByProductLineProjection(options: RevenueByProductLi
     handlers: {
       ContractDrafted: (state, event) => {
         if (!firstDelivery(state, event)) return state;
-        state.contracts[event.streamId] = { valueByLine: valueByLine(event.data.lines), signed: false };
+        setEntry(state.contracts, event.streamId, { valueByLine: valueByLine(event.data.lines), signed: false });
         return state;
       },
 
       ContractTermsRevised: (state, event) => {
         if (!firstDelivery(state, event)) return state;
-        const contract = state.contracts[event.streamId];
+        const contract = entryOf(state.contracts, event.streamId);
         if (contract === undefined) return state; // a contract this model never saw drafted, or already closed
         const next = valueByLine(event.data.lines);
         if (contract.signed) {
           // An amendment: book the difference per product line in the amendment's quarter.
           const quarter = quarterOf(event.occurredAt);
           for (const productLine of new Set([...Object.keys(contract.valueByLine), ...Object.keys(next)])) {
-            const difference = (next[productLine] ?? 0) - (contract.valueByLine[productLine] ?? 0);
+            const difference = (entryOf(next, productLine) ?? 0) - (entryOf(contract.valueByLine, productLine) ?? 0);
             if (difference !== 0) cell(state, quarter, productLine).amendedMinor += difference;
           }
         }
@@ -169,7 +170,7 @@ export function createRevenueByProductLineProjection(options: RevenueByProductLi
 
       ContractSigned: (state, event) => {
         if (!firstDelivery(state, event)) return state;
-        const contract = state.contracts[event.streamId];
+        const contract = entryOf(state.contracts, event.streamId);
         if (contract === undefined) return state;
         const quarter = quarterOf(event.occurredAt);
         for (const [productLine, value] of Object.entries(contract.valueByLine)) {
@@ -183,7 +184,7 @@ export function createRevenueByProductLineProjection(options: RevenueByProductLi
 
       ContractTerminated: (state, event) => {
         if (!firstDelivery(state, event)) return state;
-        const contract = state.contracts[event.streamId];
+        const contract = entryOf(state.contracts, event.streamId);
         if (contract === undefined) return state;
         if (contract.signed) {
           // Revenue stays booked; the terminated value is reported beside it.

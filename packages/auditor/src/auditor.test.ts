@@ -111,6 +111,21 @@ describe('the auditor on generated histories', () => {
   });
 });
 
+describe('open complaints', () => {
+  it('customer a/b with complaint c and customer a with complaint b/c are two complaints, each named by its own id', () => {
+    const auditor = createAuditor({ readModels: false });
+    const base = { schemaVersion: 1, metadata: { commandId: 'c', correlationId: 'c', causationId: 'c', actorId: 'a' } };
+    const events = ['a/b', 'a'].flatMap((customerId, n) => [
+      { streamId: `customer-${customerId}`, streamVersion: 0, type: 'CustomerRegistered', occurredAt: '2026-01-01T00:00:00.000Z', data: { customerId, customerNumber: `N${n}`, name: 'C', region: 'east', contacts: [] } },
+      { streamId: `customer-${customerId}`, streamVersion: 1, type: 'ComplaintReceived', occurredAt: '2026-01-02T00:00:00.000Z', data: { complaintId: n === 0 ? 'c' : 'b/c', category: 'quality', description: 'scratches' } },
+    ]);
+    events.forEach((e, i) => auditor.record({ ...base, ...e, eventId: `00000000-0000-4000-8000-00000000000${i + 1}`, recordedAt: e.occurredAt, prevHash: '0'.repeat(64), hash: 'f'.repeat(64) }, { line: i + 1 }));
+    const late = auditor.finish('2026-01-10T00:00:00.000Z').findings.filter((f) => f.code === 'R-COMPLAINT-SLA');
+    expect(late.map((f) => [f.details?.customerId, f.details?.complaintId])).toEqual([['a/b', 'c'], ['a', 'b/c']]);
+    expect(late.map((f) => f.message.split(' ')[1])).toEqual(['c', 'b/c']);
+  });
+});
+
 describe('an audit that spills to a scratch file', () => {
   it('finds exactly what the audit in the heap finds and rebuilds the same read models, whatever it keeps in the heap (property)', async () => {
     await fc.assert(

@@ -61,7 +61,8 @@ export function createObligations(timeline: PolicyTimeline, report: (finding: Fi
   const warn = (code: string, message: string, subject: Subject, details: Record<string, unknown>) =>
     report({ code, severity: 'warning', check: 'deadline', message, ...subject, details });
 
-  const complaints = new Map<string, { dueAt: string; subject: Subject; receivedAt: string }>();
+  // Keyed by JSON of [customer id, complaint id]: ids may hold any character but white space, `/` too.
+  const complaints = new Map<string, { customerId: string; complaintId: string; dueAt: string; subject: Subject; receivedAt: string }>();
   const invoices = new Map<string, { deadline: string; dueAt: string; open: number; subject: Subject }>();
   const followUps: ObligationTable<FollowUp> = options.followUps ?? new Map<string, FollowUp>();
   const signedNotWon = new Map<string, { contractId: string; subject: Subject; signedAt: string }>();
@@ -93,11 +94,11 @@ export function createObligations(timeline: PolicyTimeline, report: (finding: Fi
       switch (event.type) {
         case 'ComplaintReceived': {
           const hours = timeline.at(event.occurredAt).complaintForwardSlaHours;
-          complaints.set(`${id}/${event.data.complaintId}`, { dueAt: plus(event.occurredAt, hours * HOUR_MS), subject, receivedAt: event.occurredAt });
+          complaints.set(JSON.stringify([id, event.data.complaintId]), { customerId: id, complaintId: event.data.complaintId, dueAt: plus(event.occurredAt, hours * HOUR_MS), subject, receivedAt: event.occurredAt });
           break;
         }
         case 'ComplaintForwarded': {
-          const key = `${id}/${event.data.complaintId}`;
+          const key = JSON.stringify([id, event.data.complaintId]);
           const open = complaints.get(key);
           complaints.delete(key);
           if (open !== undefined && event.occurredAt > open.dueAt) {
@@ -197,10 +198,12 @@ export function createObligations(timeline: PolicyTimeline, report: (finding: Fi
     },
 
     finish(judgedAt) {
-      for (const [key, open] of complaints) {
+      for (const open of complaints.values()) {
         if (open.dueAt >= judgedAt) continue;
-        warn('R-COMPLAINT-SLA', `Complaint ${key.slice(key.indexOf('/') + 1)} received ${open.receivedAt} was due to be forwarded by ${open.dueAt} and has not been forwarded (judged at ${judgedAt}).`, open.subject, {
-          complaintKey: key,
+        warn('R-COMPLAINT-SLA', `Complaint ${open.complaintId} received ${open.receivedAt} was due to be forwarded by ${open.dueAt} and has not been forwarded (judged at ${judgedAt}).`, open.subject, {
+          complaintKey: `${open.customerId}/${open.complaintId}`,
+          customerId: open.customerId,
+          complaintId: open.complaintId,
           receivedAt: open.receivedAt,
           dueAt: open.dueAt,
           open: true,

@@ -31,10 +31,7 @@ export function spillLayout(scratch: Scratch, hot: number): SpillLayout {
   // Read-model records are changed in place: every one pushed out is written back.
   const record = (name: string, capacity = Math.max(hot, MIN_HOT_RECORDS)): Record<string, unknown> =>
     createSpilledRecord(createSpillingMap(scratch.table(name), capacity, { mutable: true }));
-  const ledger = (model: string): Ledger => ({
-    contracts: record(`${model}.ledger.contracts`) as Ledger['contracts'],
-    invoices: record(`${model}.ledger.invoices`) as Ledger['invoices'],
-  });
+  const ledger = (model: string): Ledger => ({ contracts: record(`${model}.ledger.contracts`) as Ledger['contracts'] });
   return {
     world: {
       states: (category) => map(`state:${category}`),

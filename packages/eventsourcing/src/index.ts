@@ -16,3 +16,5 @@ export * from './snapshots.js';
 export * from './projection.js';
 export * from './projection-runner.js';
 export * from './jsonl.js';
+export * from './stream-entity-id.js';
+export * from './records.js';

@@ -1,4 +1,4 @@
-import { entryOf, entryOrNew, setEntry } from './records.js';
+import { entryOf, entryOrNew, setEntry } from '@dealbook/eventsourcing';
 import { funnelStages, LEAD, STAY_STAGES, WON, type FunnelCell, type FunnelClosings, type FunnelOpportunity, type FunnelState } from './funnel-state.js';
 
 const STAGES = funnelStages.length;

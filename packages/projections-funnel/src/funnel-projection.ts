@@ -11,9 +11,8 @@ import {
   type SalesEventEnvelopeOf,
   type SalesEventType,
 } from '@dealbook/core';
-import { defineProjection, type EventEnvelope, type Projection } from '@dealbook/eventsourcing';
+import { defineProjection, entryOf, entryOrNew, setEntry, type EventEnvelope, type Projection } from '@dealbook/eventsourcing';
 import { putIn, takeOut, zeros } from './cell-bookkeeping.js';
-import { entryOf, entryOrNew, setEntry } from './records.js';
 import { initialFunnelState, LEAD, STAY_STAGES, WON, type FunnelOpportunity, type FunnelState } from './funnel-state.js';
 
 /** Options of `createFunnelProjection` and `buildFunnel`. */

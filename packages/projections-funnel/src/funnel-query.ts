@@ -1,6 +1,5 @@
 import { isPeriodKey, leadSources, periodKeyUnit, type PeriodKey } from '@dealbook/core';
-import { ValidationError, type ValidationIssue } from '@dealbook/eventsourcing';
-import { entryOrNew } from './records.js';
+import { entryOrNew, ValidationError, type ValidationIssue } from '@dealbook/eventsourcing';
 import { funnelStages, STAY_STAGES, WON, type FunnelCell, type FunnelClosings, type FunnelSource, type FunnelStage, type FunnelState } from './funnel-state.js';
 
 /** How rows are grouped: one company row, or one row per owner, region, lead source or entry cohort. */

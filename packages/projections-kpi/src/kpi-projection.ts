@@ -14,9 +14,9 @@ import {
   type SalesEventEnvelopeOf,
   type SalesEventType,
 } from '@dealbook/core';
-import { defineProjection, type Projection, type ProjectionHandler } from '@dealbook/eventsourcing';
+import { defineProjection, entryOf, entryOrNew, setEntry, type Projection, type ProjectionHandler, streamEntityId } from '@dealbook/eventsourcing';
 import { zeroFigures, type FigureName } from './figures.js';
-import type { KpiState } from './kpi-state.js';
+import type { KpiState, TargetEntry } from './kpi-state.js';
 import { applyToLedger, emptyLedger } from './ledger.js';
 import { cellAt, cellKey, creditedCell, place, type Cell } from './org.js';
 import { alreadyApplied } from './redelivery.js';
@@ -40,10 +40,13 @@ export interface KpiProjectionOptions {
 }
 
 /** Increase when handlers or the state shape change: stored checkpoints of another version are rebuilt. */
-export const KPI_PROJECTION_VERSION = 2;
+export const KPI_PROJECTION_VERSION = 3;
 
 /** Where the month is in a credit's period keys (`[year, quarter, month, week?]`): buckets are kept from it on. */
 const MONTH_INDEX = 2;
+
+/** A complaint's key in `KpiState.complaints`: JSON, since ids may hold any character but white space. */
+const complaintKey = (customerId: string, complaintId: string) => JSON.stringify([customerId, complaintId]);
 
 /** Commission in minor units: amount × rate (basis points) / 10,000, rounded half up, exact for any safe amount. */
 export function commissionMinor(amountMinor: number, rateBp: number): number {
@@ -117,35 +120,37 @@ export function createKpiProjection(options: KpiProjectionOptions = {}): Project
   };
 
   type Handlers = { [T in SalesEventType]?: (state: KpiState, event: SalesEventEnvelopeOf<T>) => void };
-  const idOf = (event: SalesEventEnvelope, category: string) => event.streamId.slice(category.length + 1);
+  // The id of an event's own stream (the rep, customer, opportunity or contract).
+  const idOf = (event: SalesEventEnvelope) => streamEntityId(event.streamId);
 
   const handlers: Handlers = {
     RepHired(s, e) {
       const rep = { role: e.data.role, managerId: e.data.managerId ?? null, regions: [...e.data.regions], hiredAt: e.occurredAt, departedAt: null, placements: [] };
-      s.reps[e.data.repId] = rep;
-      place(rep, e.data.repId, e.occurredAt);
+      const id = idOf(e);
+      setEntry(s.reps, id, rep);
+      place(rep, id, e.occurredAt);
     },
     RepTerritoryAssigned(s, e) {
-      const id = idOf(e, 'rep');
-      const rep = s.reps[id];
+      const id = idOf(e);
+      const rep = entryOf(s.reps, id);
       if (rep === undefined) return;
       rep.regions = [...e.data.regions];
       place(rep, id, e.occurredAt);
     },
     RepRoleChanged(s, e) {
-      const id = idOf(e, 'rep');
-      const rep = s.reps[id];
+      const id = idOf(e);
+      const rep = entryOf(s.reps, id);
       if (rep === undefined) return;
       rep.role = e.data.role;
       place(rep, id, e.occurredAt);
     },
     RepDeparted(s, e) {
-      const rep = s.reps[idOf(e, 'rep')];
+      const rep = entryOf(s.reps, idOf(e));
       if (rep !== undefined) rep.departedAt = e.occurredAt;
     },
     SalesTargetSet(s, e) {
-      const id = idOf(e, 'rep');
-      const targets = (s.targets[id] ??= {});
+      const id = idOf(e);
+      const targets = entryOrNew(s.targets, id, (): Record<string, TargetEntry> => ({}));
       const key = periodKeyOf(e.data.period);
       const cell = cellAt(s.reps, id, e.occurredAt);
       targets[key] = { amountMinor: e.data.amountMinor, newCustomers: e.data.newCustomers ?? null, visits: e.data.visits ?? null, cell };
@@ -153,7 +158,7 @@ export function createKpiProjection(options: KpiProjectionOptions = {}): Project
     },
     SalesReportSubmitted(s, e) {
       if (e.data.period.unit !== 'month') return;
-      const id = idOf(e, 'rep');
+      const id = idOf(e);
       const month = monthFacts(e.data.period.start, policyAt(e.occurredAt));
       // Credited where the rep stood when the month ended (where "months due" counts it too).
       const { cell, key } = creditedCell(s.reps, id, month.endsAt);
@@ -162,14 +167,14 @@ export function createKpiProjection(options: KpiProjectionOptions = {}): Project
     },
 
     CustomerRegistered(s, e) {
-      s.customers[e.data.customerId] = { region: e.data.region, ownerRepId: null, assigned: false, contractsSigned: 0 };
+      setEntry(s.customers, idOf(e), { region: e.data.region, ownerRepId: null, assigned: false, contractsSigned: 0 });
     },
     CustomerProfileUpdated(s, e) {
-      const c = s.customers[idOf(e, 'customer')];
+      const c = entryOf(s.customers, idOf(e));
       if (c !== undefined && e.data.region !== undefined) c.region = e.data.region;
     },
     CustomerAssigned(s, e) {
-      const c = s.customers[idOf(e, 'customer')];
+      const c = entryOf(s.customers, idOf(e));
       if (c === undefined) return;
       c.ownerRepId = e.data.repId;
       if (!c.assigned) {
@@ -181,99 +186,99 @@ export function createKpiProjection(options: KpiProjectionOptions = {}): Project
       creditNow(s, e.data.repId, e.data.channel === 'onsite' ? 'visitsOnsite' : 'visitsPhone', 1, e);
     },
     ComplaintReceived(s, e) {
-      const customerId = idOf(e, 'customer');
-      const owner = s.customers[customerId]?.ownerRepId;
+      const customerId = idOf(e);
+      const owner = entryOf(s.customers, customerId)?.ownerRepId;
       const cell = cellAt(s.reps, owner);
       const periods = periodKeysAt(e.occurredAt).all;
       const deadline = new Date(instantMs(e.occurredAt) + policyAt(e.occurredAt).complaintForwardSlaHours * 3_600_000).toISOString();
-      s.complaints[`${customerId}/${e.data.complaintId}`] = { deadline, cell, keys: periods };
+      setEntry(s.complaints, complaintKey(customerId, e.data.complaintId), { deadline, cell, keys: periods });
       credit(s, cell, periods, 'complaintsReceived', 1, e);
     },
     ComplaintForwarded(s, e) {
-      const key = `${idOf(e, 'customer')}/${e.data.complaintId}`;
-      const complaint = s.complaints[key];
+      const key = complaintKey(idOf(e), e.data.complaintId);
+      const complaint = entryOf(s.complaints, key);
       if (complaint === undefined) return;
       delete s.complaints[key];
       if (e.occurredAt <= complaint.deadline) credit(s, complaint.cell, complaint.keys, 'complaintsForwardedInSla', 1, e);
     },
     CustomerLost(s, e) {
-      const owner = s.customers[idOf(e, 'customer')]?.ownerRepId;
+      const owner = entryOf(s.customers, idOf(e))?.ownerRepId;
       creditNow(s, owner, 'customersLost', 1, e);
       if (e.data.attributableToRep) creditNow(s, owner, 'customersLostAttributable', 1, e);
     },
 
     LeadCaptured(s, e) {
-      s.opportunities[e.data.opportunityId] = { source: e.data.source, repId: null, capturedBy: e.data.capturedBy, wasLead: true, openedAt: null };
+      setEntry(s.opportunities, idOf(e), { source: e.data.source, repId: null, capturedBy: e.data.capturedBy, wasLead: true, openedAt: null });
     },
     LeadAssigned(s, e) {
-      const o = s.opportunities[idOf(e, 'opportunity')];
+      const o = entryOf(s.opportunities, idOf(e));
       if (o !== undefined) o.repId = e.data.repId;
     },
     LeadDisqualified(s, e) {
-      const o = s.opportunities[idOf(e, 'opportunity')];
-      const repId = o?.repId ?? (o?.capturedBy !== null && o?.capturedBy !== undefined && s.reps[o.capturedBy] !== undefined ? o.capturedBy : null);
+      const o = entryOf(s.opportunities, idOf(e));
+      const repId = o?.repId ?? (o?.capturedBy !== null && o?.capturedBy !== undefined && entryOf(s.reps, o.capturedBy) !== undefined ? o.capturedBy : null);
       creditNow(s, repId, 'leadsDisqualified', 1, e);
     },
     OpportunityOpened(s, e) {
-      const id = idOf(e, 'opportunity');
-      let o = s.opportunities[id];
-      if (o === undefined) s.opportunities[id] = o = { source: 'direct', repId: null, capturedBy: null, wasLead: false, openedAt: null };
+      const id = idOf(e);
+      let o = entryOf(s.opportunities, id);
+      o ??= setEntry(s.opportunities, id, { source: 'direct', repId: null, capturedBy: null, wasLead: false, openedAt: null });
       o.repId = e.data.repId;
       o.openedAt = e.occurredAt;
       if (o.wasLead) creditNow(s, e.data.repId, 'leadsConverted', 1, e);
     },
     OpportunityWon(s, e) {
-      const o = s.opportunities[idOf(e, 'opportunity')];
+      const o = entryOf(s.opportunities, idOf(e));
       creditNow(s, o?.repId, 'opportunitiesWon', 1, e);
       creditNow(s, o?.repId, 'wonValueMinor', e.data.valueMinor, e);
       if (o?.openedAt !== null && o?.openedAt !== undefined) creditNow(s, o.repId, 'salesCycleMs', Math.max(0, instantMs(e.occurredAt) - instantMs(o.openedAt)), e);
     },
     OpportunityLost(s, e) {
-      creditNow(s, s.opportunities[idOf(e, 'opportunity')]?.repId, 'opportunitiesLost', 1, e);
+      creditNow(s, entryOf(s.opportunities, idOf(e))?.repId, 'opportunitiesLost', 1, e);
     },
 
     ContractDrafted(s, e) {
-      s.contracts[e.data.contractId] = {
+      setEntry(s.contracts, idOf(e), {
         repId: e.data.repId,
         customerId: e.data.customerId,
         opportunityId: e.data.opportunityId ?? null,
         totalMinor: e.data.totalMinor,
         signed: false,
         source: null,
-      };
-      applyToLedger(s.ledger, e);
+      });
+      applyToLedger(s.ledger, e, idOf(e));
     },
     ContractTermsRevised(s, e) {
-      const c = s.contracts[idOf(e, 'contract')];
+      const c = entryOf(s.contracts, idOf(e));
       if (c === undefined) return;
       if (c.signed) creditNow(s, c.repId, 'amendmentsMinor', e.data.totalMinor - c.totalMinor, e);
       c.totalMinor = e.data.totalMinor;
     },
     ContractSigned(s, e) {
-      const c = s.contracts[idOf(e, 'contract')];
+      const c = entryOf(s.contracts, idOf(e));
       if (c === undefined || c.signed) return;
       c.signed = true;
-      const customer = s.customers[c.customerId];
+      const customer = entryOf(s.customers, c.customerId);
       const first = customer !== undefined && customer.contractsSigned === 0;
       if (customer !== undefined) customer.contractsSigned++;
-      const lead = c.opportunityId === null ? undefined : s.opportunities[c.opportunityId];
+      const lead = c.opportunityId === null ? undefined : entryOf(s.opportunities, c.opportunityId);
       c.source = first ? 'new_customer' : lead?.source === 'partner' ? 'partner' : 'existing_customer';
       creditNow(s, c.repId, 'signedSalesMinor', c.totalMinor, e);
       creditNow(s, c.repId, 'contractsSigned', 1, e);
       if (first) creditNow(s, c.repId, 'newCustomers', 1, e);
     },
     InvoiceIssued(s, e) {
-      applyToLedger(s.ledger, e);
+      applyToLedger(s.ledger, e, idOf(e));
     },
     PaymentReceived(s, e) {
-      applyToLedger(s.ledger, e);
-      const c = s.contracts[idOf(e, 'contract')];
+      applyToLedger(s.ledger, e, idOf(e));
+      const c = entryOf(s.contracts, idOf(e));
       creditNow(s, c?.repId, 'collectedMinor', e.data.amountMinor, e);
       const source = c?.source ?? 'existing_customer';
       creditNow(s, c?.repId, commissionFigure[source], commissionMinor(e.data.amountMinor, policyAt(e.occurredAt).commissionRateBp[source]), e);
     },
     BadDebtWrittenOff(s, e) {
-      applyToLedger(s.ledger, e);
+      applyToLedger(s.ledger, e, idOf(e));
     },
   };
 

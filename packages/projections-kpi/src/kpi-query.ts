@@ -14,7 +14,7 @@ import {
 import { isIsoTimestamp, ValidationError, type ValidationIssue } from '@dealbook/eventsourcing';
 import { addFigures, zeroFigures, type Figures } from './figures.js';
 import type { KpiState, TargetEntry } from './kpi-state.js';
-import { openAmountAt } from './ledger.js';
+import { ledgerInvoices, openAmountAt } from './ledger.js';
 import { bucketsOf, monthsOf } from './period-buckets.js';
 import { cellAt, cellOfKey, placementAt, type Cell } from './org.js';
 import { scoreOf, type ScoreComponents } from './score.js';
@@ -217,7 +217,7 @@ export function queryKpi(state: KpiState, query: KpiQuery): KpiResult {
 
   // Overdue receivables at the period's end (or now, for a period still running).
   const judgeAt = at === null ? endsAt : at < endsAt ? at : endsAt;
-  for (const invoice of Object.values(state.ledger.invoices)) {
+  for (const invoice of ledgerInvoices(state.ledger)) {
     if (invoice.dueAt >= judgeAt) continue;
     const open = openAmountAt(invoice, judgeAt);
     if (open === 0) continue;

@@ -24,7 +24,7 @@ export interface KpiState {
     string,
     { readonly repId: string; readonly customerId: string; readonly opportunityId: string | null; totalMinor: number; signed: boolean; source: BusinessSource | null }
   >;
-  /** Complaints not forwarded yet: receipt, SLA deadline, and where the receipt was credited. */
+  /** Complaints not forwarded yet (by JSON of `[customerId, complaintId]`): SLA deadline, and where the receipt was credited. */
   readonly complaints: Record<string, { readonly deadline: string; readonly cell: Cell; readonly keys: readonly PeriodKey[] }>;
   /** rep → period key → the target set for that period. */
   readonly targets: Record<string, Record<PeriodKey, TargetEntry>>;

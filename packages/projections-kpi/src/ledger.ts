@@ -1,4 +1,5 @@
 import type { SalesEventEnvelope } from '@dealbook/core';
+import { entryOf, setEntry } from '@dealbook/eventsourcing';
 
 /** One invoice of a contract, with its payments and write-offs over time (amounts in minor units). */
 export interface LedgerInvoice {
@@ -18,33 +19,43 @@ export interface LedgerInvoice {
   readonly writeOffs: [string, number][];
 }
 
-/** The receivables ledger: every invoice, and who each contract belongs to. */
-export interface Ledger {
-  /** contractId → the contract's customer and rep. */
-  readonly contracts: Record<string, { readonly customerId: string; readonly repId: string }>;
-  /** `<contractId>/<invoiceId>` → invoice. */
+/** A contract as the ledger keeps it: who it belongs to, and its invoices. */
+export interface LedgerContract {
+  readonly customerId: string;
+  /** The rep it was drafted by. */
+  readonly repId: string;
+  /** invoiceId → invoice. */
   readonly invoices: Record<string, LedgerInvoice>;
 }
 
-export const emptyLedger = (): Ledger => ({ contracts: {}, invoices: {} });
+/** The receivables ledger: every contract drafted, with its invoices. */
+export interface Ledger {
+  /** contractId → the contract's customer, rep and invoices. */
+  readonly contracts: Record<string, LedgerContract>;
+}
+
+export const emptyLedger = (): Ledger => ({ contracts: {} });
+
+/** Every invoice of the ledger, contract by contract. */
+export function* ledgerInvoices(ledger: Ledger): Generator<LedgerInvoice> {
+  for (const contract of Object.values(ledger.contracts)) yield* Object.values(contract.invoices);
+}
 
 /** The event types the ledger reads. */
 export const ledgerEventTypes = ['ContractDrafted', 'InvoiceIssued', 'PaymentReceived', 'BadDebtWrittenOff'] as const;
 
-const contractIdOf = (streamId: string) => streamId.slice('contract-'.length);
-
 /**
- * Folds one event into the ledger (in place). Returns the invoice it touched,
- * if any, so a caller (the KPI) can credit what it does to the right people.
+ * Folds one event into the ledger (in place); `contractId` is the id of the
+ * event's contract stream. Returns the invoice it touched, if any, so a
+ * caller (the KPI) can credit what it does to the right people.
  */
-export function applyToLedger(ledger: Ledger, event: SalesEventEnvelope): LedgerInvoice | undefined {
+export function applyToLedger(ledger: Ledger, event: SalesEventEnvelope, contractId: string): LedgerInvoice | undefined {
   switch (event.type) {
     case 'ContractDrafted':
-      ledger.contracts[event.data.contractId] = { customerId: event.data.customerId, repId: event.data.repId };
+      setEntry(ledger.contracts, contractId, { customerId: event.data.customerId, repId: event.data.repId, invoices: {} });
       return undefined;
     case 'InvoiceIssued': {
-      const contractId = contractIdOf(event.streamId);
-      const contract = ledger.contracts[contractId];
+      const contract = entryOf(ledger.contracts, contractId);
       if (contract === undefined) return undefined;
       const invoice: LedgerInvoice = {
         contractId,
@@ -59,18 +70,18 @@ export function applyToLedger(ledger: Ledger, event: SalesEventEnvelope): Ledger
         payments: [],
         writeOffs: [],
       };
-      ledger.invoices[`${contractId}/${event.data.invoiceId}`] = invoice;
+      setEntry(contract.invoices, event.data.invoiceId, invoice);
       return invoice;
     }
     case 'PaymentReceived': {
-      const invoice = ledger.invoices[`${contractIdOf(event.streamId)}/${event.data.invoiceId}`];
+      const invoice = invoiceOf(ledger, contractId, event.data.invoiceId);
       if (invoice === undefined) return undefined;
       invoice.paidMinor += event.data.amountMinor;
       invoice.payments.push([event.occurredAt, event.data.amountMinor]);
       return invoice;
     }
     case 'BadDebtWrittenOff': {
-      const invoice = ledger.invoices[`${contractIdOf(event.streamId)}/${event.data.invoiceId}`];
+      const invoice = invoiceOf(ledger, contractId, event.data.invoiceId);
       if (invoice === undefined) return undefined;
       invoice.writtenOffMinor += event.data.amountMinor;
       invoice.writeOffs.push([event.occurredAt, event.data.amountMinor]);
@@ -79,6 +90,11 @@ export function applyToLedger(ledger: Ledger, event: SalesEventEnvelope): Ledger
     default:
       return undefined;
   }
+}
+
+function invoiceOf(ledger: Ledger, contractId: string, invoiceId: string): LedgerInvoice | undefined {
+  const contract = entryOf(ledger.contracts, contractId);
+  return contract === undefined ? undefined : entryOf(contract.invoices, invoiceId);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { entryOf } from '@dealbook/eventsourcing';
 import type { RepRole } from '@dealbook/core';
 
 /** Who a fact is credited to: a rep, the rep's team (their manager) and region, as they were at the time. */
@@ -59,7 +60,7 @@ const unassigned = { cell: unassignedCell, key: unassignedKey } as const;
 /** The cell of a rep (and its key) at an instant, or now (`undefined` or unknown reps: the unassigned cell). */
 export function creditedCell(reps: Record<string, RepRecord>, repId: string | null | undefined, at?: string): { readonly cell: Cell; readonly key: string } {
   if (repId === null || repId === undefined) return unassigned;
-  const rep = reps[repId];
+  const rep = entryOf(reps, repId);
   if (rep === undefined) return unassigned;
   return at === undefined ? rep.placements[rep.placements.length - 1]! : placementAt(rep, at);
 }

@@ -1,7 +1,7 @@
 import { policyTimelineOf, type PolicyOption, type SalesEventEnvelope } from '@dealbook/core';
-import { buildProjection, defineProjection, isIsoTimestamp, ValidationError, type EventStore, type Projection, type ValidationIssue } from '@dealbook/eventsourcing';
+import { buildProjection, defineProjection, isIsoTimestamp, streamEntityId, ValidationError, type EventStore, type Projection, type ValidationIssue } from '@dealbook/eventsourcing';
 import { alreadyApplied } from './redelivery.js';
-import { applyToLedger, daysPastDue, emptyLedger, openAmountAt, type Ledger, type LedgerInvoice } from './ledger.js';
+import { applyToLedger, daysPastDue, emptyLedger, ledgerInvoices, openAmountAt, type Ledger, type LedgerInvoice } from './ledger.js';
 
 /** The receivables read model's state: the ledger of every invoice, and the latest business time seen. */
 export interface ReceivablesState {
@@ -12,17 +12,20 @@ export interface ReceivablesState {
   lastOccurredAt: string | null;
 }
 
+/** Increase when handlers or the state shape change: stored checkpoints of another version are rebuilt. */
+export const RECEIVABLES_PROJECTION_VERSION = 2;
+
 /** The read model of open receivables: `queryReceivables(state, …)` asks it. */
 export function createReceivablesProjection(): Projection<ReceivablesState, SalesEventEnvelope> {
   const apply = (state: ReceivablesState, event: SalesEventEnvelope): ReceivablesState => {
     if (alreadyApplied(state.streams, event)) return state;
-    applyToLedger(state.ledger, event);
+    applyToLedger(state.ledger, event, streamEntityId(event.streamId));
     if (state.lastOccurredAt === null || event.occurredAt > state.lastOccurredAt) state.lastOccurredAt = event.occurredAt;
     return state;
   };
   return defineProjection<ReceivablesState, SalesEventEnvelope>({
     name: 'dealbook.receivables',
-    version: 1,
+    version: RECEIVABLES_PROJECTION_VERSION,
     initialState: () => ({ ledger: emptyLedger(), streams: {}, lastOccurredAt: null }),
     handlers: { ContractDrafted: apply, InvoiceIssued: apply, PaymentReceived: apply, BadDebtWrittenOff: apply },
   });
@@ -111,7 +114,7 @@ export function queryReceivables(state: ReceivablesState, query: ReceivablesQuer
   const windowDays = query.dsoWindowDays ?? 90;
   const windowStart = new Date(Date.parse(at) - windowDays * DAY_MS).toISOString();
   const groups = new Map<string, Acc>();
-  for (const invoice of Object.values(state.ledger.invoices)) {
+  for (const invoice of ledgerInvoices(state.ledger)) {
     if (query.where?.customer !== undefined && invoice.customerId !== query.where.customer) continue;
     if (query.where?.rep !== undefined && invoice.repId !== query.where.rep) continue;
     const open = openAmountAt(invoice, at);

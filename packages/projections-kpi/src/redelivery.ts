@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '@dealbook/eventsourcing';
+import { entryOf, setEntry, type EventEnvelope } from '@dealbook/eventsourcing';
 
 /**
  * A re-delivered event counts once: `streams` keeps, per stream, the last
@@ -7,8 +7,8 @@ import type { EventEnvelope } from '@dealbook/eventsourcing';
  * Memory grows with the number of streams, not of events.
  */
 export function alreadyApplied(streams: Record<string, number>, event: EventEnvelope): boolean {
-  const last = streams[event.streamId];
+  const last = entryOf(streams, event.streamId);
   if (last !== undefined && event.streamVersion <= last) return true;
-  streams[event.streamId] = event.streamVersion;
+  setEntry(streams, event.streamId, event.streamVersion);
   return false;
 }
