@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { toJsonLine, type NewEvent } from '@dealbook/eventsourcing';
+import { toJsonLine, type EventStore, type NewEvent } from '@dealbook/eventsourcing';
 import { allRecords, generateHistory } from '@dealbook/testing';
 
 /** Event data that makes an envelope of about 600 bytes of canonical JSON, like a typical sales event. */
@@ -28,6 +28,11 @@ export function sampleEvent(i: number): NewEvent {
  * unrelated 100 MB of stored events (which would tax every garbage collection).
  */
 export async function historyLines(seed: number, reps: number, months: number): Promise<string[]> {
+  return (await historyStore(seed, reps, months)).lines;
+}
+
+/** A generated company history: the in-memory store the engine appended it to, and its JSONL lines. */
+export async function historyStore(seed: number, reps: number, months: number): Promise<{ readonly store: EventStore; readonly lines: string[] }> {
   const { store } = await generateHistory({ seed, reps, months });
-  return (await allRecords(store)).map((r) => toJsonLine(r.event));
+  return { store, lines: (await allRecords(store)).map((r) => toJsonLine(r.event)) };
 }
