@@ -1,3 +1,4 @@
+import { entryOf } from '@dealbook/eventsourcing';
 import { violation, type RuleViolation } from './rules.js';
 import { isCertifiedAt, type RepState } from './rep/state.js';
 
@@ -18,7 +19,7 @@ export interface RepRefs {
  */
 export function checkRepActive(refs: RepRefs, repId: string, doing: string, options: { readonly newOwnership?: boolean } = {}): RuleViolation | undefined {
   if (refs.reps === undefined) return undefined;
-  const rep = refs.reps[repId];
+  const rep = entryOf(refs.reps, repId);
   if (rep === undefined || rep.status === 'none') {
     return violation('R-REP-ACTIVE', `There is no rep ${repId}: hire the rep before they can ${doing}.`, { repId, reason: 'unknown' });
   }
@@ -37,7 +38,7 @@ export function checkRepActive(refs: RepRefs, repId: string, doing: string, opti
  */
 export function checkRepCertified(refs: RepRefs, repId: string, productLines: readonly string[], regulated: readonly string[], at: string): RuleViolation | undefined {
   if (refs.reps === undefined) return undefined;
-  const rep = refs.reps[repId];
+  const rep = entryOf(refs.reps, repId);
   const missing = [...new Set(productLines)].filter((line) => regulated.includes(line) && (rep === undefined || !isCertifiedAt(rep, line, at)));
   if (missing.length === 0) return undefined;
   return violation('R-REP-CERT', `Rep ${repId} holds no valid certification for ${missing.join(', ')} at ${at}: certify the rep (or renew, or lift a suspension) before signing.`, { repId, productLines: missing });

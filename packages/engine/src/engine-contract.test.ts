@@ -83,3 +83,20 @@ describe('sales engine: contracts across aggregates', () => {
     expect(await rejection(engine.execute({ type: 'WinOpportunity', ...meta(day(7)), opportunityId: 'o-1', contractId: 'k-9', valueMinor: 1 }))).toBe('R-OPP-WON');
   });
 });
+
+describe('ids that are names every object inherits', () => {
+  it('an invoice named constructor is issued and paid; a payment of toString, never issued, is refused; a rep named __proto__ that was never hired cannot visit', async () => {
+    const engine = await company();
+    const drafted = await engine.execute(draft());
+    await engine.execute({ type: 'SubmitContractForReview', ...meta(day(7)), contractId: 'k-1' });
+    await engine.execute({ type: 'ApproveContract', ...meta(day(8)), contractId: 'k-1', reviewerId: 'legal-1', termsHash: (drafted.state as ContractState).termsHash });
+    await engine.execute({ type: 'CertifyRep', ...meta(day(8)), repId: 'r-1', productLine: 'hv-cable', validUntil: '2027-01-01T00:00:00.000Z' });
+    await engine.execute({ type: 'SignContract', ...meta(day(9)), contractId: 'k-1', companySignatoryId: 'm-1', customerSignatory: '王经理' });
+    await engine.execute({ type: 'RecordDelivery', ...meta(day(12)), contractId: 'k-1', deliveryId: 'd-1', lines: [{ productLine: 'hv-cable', spec: 'YJV 3x95', quantity: 100 }] });
+    await engine.execute({ type: 'IssueInvoice', ...meta(day(13)), contractId: 'k-1', invoiceId: 'constructor', amountMinor: 50_000_00 });
+    expect(await rejection(engine.execute({ type: 'RecordPayment', ...meta(day(14)), contractId: 'k-1', invoiceId: 'toString', amountMinor: 1_00 }))).toBe('R-AR-PAYMENT');
+    const paid = await engine.execute({ type: 'RecordPayment', ...meta(day(14)), contractId: 'k-1', invoiceId: 'constructor', amountMinor: 50_000_00 });
+    expect((paid.state as ContractState).invoices).toEqual({ constructor: expect.objectContaining({ amountMinor: 50_000_00, paidMinor: 50_000_00 }) });
+    expect(await rejection(engine.execute({ type: 'RecordVisit', ...meta('2026-04-29T08:00:00.000Z'), customerId: 'c-1', visitId: 'v-1', repId: '__proto__', channel: 'onsite', visitedAt: '2026-04-29T08:00:00.000Z', followUps: [] }))).toBe('R-REP-ACTIVE');
+  });
+});

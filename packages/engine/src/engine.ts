@@ -4,6 +4,7 @@ import {
   createInMemoryEventStore,
   formatPath,
   randomIds,
+  setEntry,
   systemClock,
   ValidationError,
   type Clock,
@@ -147,7 +148,7 @@ export function createSalesEngine(options: SalesEngineOptions = {}): SalesEngine
       const id = idsToLoad[i]!;
       if (i > 0 && idsToLoad.indexOf(id) < i) continue; // loaded already (lists are short)
       const view = viewOf[category]((await handler.load(`${category}-${id}`)).state);
-      if (view !== undefined) out[id] = view;
+      if (view !== undefined) setEntry(out, id, view);
     }
     return out;
   };

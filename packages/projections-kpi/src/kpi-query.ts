@@ -11,7 +11,7 @@ import {
   type Policy,
   type PolicyTimeline,
 } from '@dealbook/core';
-import { isIsoTimestamp, ValidationError, type ValidationIssue } from '@dealbook/eventsourcing';
+import { entryOf, isIsoTimestamp, ValidationError, type ValidationIssue } from '@dealbook/eventsourcing';
 import { addFigures, zeroFigures, type Figures } from './figures.js';
 import type { KpiState, TargetEntry } from './kpi-state.js';
 import { ledgerInvoices, openAmountAt } from './ledger.js';
@@ -210,7 +210,7 @@ export function queryKpi(state: KpiState, query: KpiQuery): KpiResult {
       g.reportsDue += due;
       // Pay: base × the month's own score / 100, by the role the rep had at the month's end.
       const role = placementAt(rep, lastMs).role;
-      const { score } = scoreOf(figures, targetEntriesFor(state.targets[repId] ?? {}, month), due, role, monthPolicy);
+      const { score } = scoreOf(figures, targetEntriesFor(entryOf(state.targets, repId) ?? {}, month), due, role, monthPolicy);
       if (score !== null) g.pay += Math.round((monthPolicy.performancePayBaseMinor[role] * score) / 100);
     }
   }
@@ -230,11 +230,11 @@ export function queryKpi(state: KpiState, query: KpiQuery): KpiResult {
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([key, g]): KpiRow => {
       const f = g.figures;
-      const repRecord = by === 'rep' ? state.reps[key] : undefined;
+      const repRecord = by === 'rep' ? entryOf(state.reps, key) : undefined;
       const s =
         repRecord === undefined
           ? null
-          : scoreOf(f, targetEntriesFor(state.targets[key] ?? {}, query.period).filter((e) => matches(e.cell)), g.reportsDue, placementAt(repRecord, new Date(Date.parse(endsAt) - 1).toISOString()).role, endPolicy);
+          : scoreOf(f, targetEntriesFor(entryOf(state.targets, key) ?? {}, query.period).filter((e) => matches(e.cell)), g.reportsDue, placementAt(repRecord, new Date(Date.parse(endsAt) - 1).toISOString()).role, endPolicy);
       const commission = { new_customer: f.commissionNewCustomerMinor, existing_customer: f.commissionExistingCustomerMinor, partner: f.commissionPartnerMinor };
       return {
         group: key,

@@ -65,7 +65,8 @@ const deliveryLines = [
     { productLine: 'medical', quantity: 1 },
   ],
 ];
-const invoiceIdArb = fc.constantFrom('i-1', 'i-2', 'i-3');
+// Ids are names too: `constructor` and `__proto__` are invoices like any other.
+const invoiceIdArb = fc.constantFrom('i-1', 'i-2', 'constructor', '__proto__');
 
 /** The body of a random command (mostly plausible, some not). */
 const bodyArb = fc.oneof(

@@ -1,3 +1,4 @@
+import { entryOf } from '@dealbook/eventsourcing';
 import { violation, type Rule, type RuleViolation } from '../rules.js';
 import { checkRepActive, checkRepCertified, type RepRefs } from '../shared-rules.js';
 import type { ContractAggregateRefs } from './commands.js';
@@ -136,7 +137,7 @@ export const contractTimeOrder: ContractRule = {
       case 'PaymentReceived':
       case 'InvoiceEscalated':
       case 'BadDebtWrittenOff':
-        antecedent = { name: `invoice ${event.data.invoiceId}`, at: before.invoices[event.data.invoiceId]?.issuedAt };
+        antecedent = { name: `invoice ${event.data.invoiceId}`, at: entryOf(before.invoices, event.data.invoiceId)?.issuedAt };
         break;
       default:
         antecedent = { name: 'the signing', at: before.signedAt };
@@ -181,7 +182,7 @@ export const legalApproval: ContractRule = {
 function checkApprover(code: string, before: ContractState, refs: RepRefs, approverId: string, acting: string): RuleViolation | undefined {
   if (approverId === before.repId) return violation(code, `The contract’s own rep cannot ${acting}: a manager or director must.`, { approverId, reason: 'own-contract' });
   if (refs.reps === undefined) return undefined;
-  const approver = refs.reps[approverId];
+  const approver = entryOf(refs.reps, approverId);
   if (approver === undefined || approver.status === 'none') return violation(code, `There is no rep ${approverId} to ${acting}: name a hired manager or director.`, { approverId, reason: 'unknown' });
   if (approver.status === 'departed') return violation(code, `${approverId} has departed and cannot ${acting}: name an active manager or director.`, { approverId, reason: 'departed' });
   if (approver.role === undefined || !(contractApproverRoles as readonly string[]).includes(approver.role)) {
@@ -243,7 +244,7 @@ export const draftedByOwner: ContractRule = {
   on: ['ContractDrafted'],
   check(_before, event, { refs }) {
     if (event.type !== 'ContractDrafted' || refs.customers === undefined) return undefined;
-    const customer = refs.customers[event.data.customerId];
+    const customer = entryOf(refs.customers, event.data.customerId);
     if (customer === undefined) return violation('R-CONTRACT-OWNER', `There is no customer ${event.data.customerId}: register the customer first.`, { customerId: event.data.customerId, reason: 'unknown' });
     if (customer.ownerRepId !== event.data.repId) {
       return violation('R-CONTRACT-OWNER', `Customer ${event.data.customerId} is owned by ${customer.ownerRepId ?? 'nobody'}, not ${event.data.repId}: the owning rep drafts its contracts (or reassign the customer first).`, {
@@ -263,7 +264,7 @@ export const contractCustomerNotLost: ContractRule = {
     if (refs.customers === undefined) return undefined;
     const customerId = event.type === 'ContractDrafted' ? event.data.customerId : before.customerId;
     if (customerId === undefined) return undefined;
-    const customer = refs.customers[customerId];
+    const customer = entryOf(refs.customers, customerId);
     if (customer === undefined) return violation('R-CUST-LOST', `There is no customer ${customerId}.`, { customerId, reason: 'unknown' });
     if (customer.lost) return violation('R-CUST-LOST', `Customer ${customerId} is lost: reactivate the customer before ${event.type === 'ContractDrafted' ? 'drafting' : 'signing'} a contract.`, { customerId });
     return undefined;
@@ -279,7 +280,7 @@ export const contractOpportunityReady: ContractRule = {
   check(before, event, { refs }) {
     const opportunityId = event.type === 'ContractDrafted' ? event.data.opportunityId : before.opportunityId;
     if (opportunityId === undefined || refs.opportunities === undefined) return undefined;
-    const opp = refs.opportunities[opportunityId];
+    const opp = entryOf(refs.opportunities, opportunityId);
     if (opp === undefined) return violation('R-CONTRACT-OPP', `There is no opportunity ${opportunityId}.`, { opportunityId, reason: 'unknown' });
     if (opp.phase !== 'open') {
       return violation('R-CONTRACT-OPP', `Opportunity ${opportunityId} is ${opp.phase}, not open: ${event.type === 'ContractDrafted' ? 'draft' : 'sign'} contracts only for open opportunities (reopen it first).`, { opportunityId, phase: opp.phase });
@@ -367,7 +368,7 @@ export const invoiceRules: ContractRule = {
   check(before, event, { policy }) {
     if (event.type === 'InvoiceIssued') {
       const { invoiceId, amountMinor, dueAt } = event.data;
-      if (before.invoices[invoiceId] !== undefined) return violation('R-AR-INVOICE', `Invoice ${invoiceId} was already issued: use a new invoice id.`, { invoiceId });
+      if (entryOf(before.invoices, invoiceId) !== undefined) return violation('R-AR-INVOICE', `Invoice ${invoiceId} was already issued: use a new invoice id.`, { invoiceId });
       const total = before.terms?.totalMinor ?? 0;
       if (before.invoicedMinor + amountMinor > total) {
         return violation('R-AR-INVOICE', `Invoicing ${amountMinor} would bring the invoiced amount to ${before.invoicedMinor + amountMinor}, above the contract total ${total}: invoice at most ${total - before.invoicedMinor}.`, {
@@ -384,7 +385,7 @@ export const invoiceRules: ContractRule = {
       }
     }
     if (event.type === 'InvoiceEscalated') {
-      const invoice = before.invoices[event.data.invoiceId];
+      const invoice = entryOf(before.invoices, event.data.invoiceId);
       if (invoice === undefined) return violation('R-AR-INVOICE', `There is no invoice ${event.data.invoiceId} to escalate.`, { invoiceId: event.data.invoiceId, reason: 'unknown' });
       if (invoiceOpenAmount(invoice) <= 0) return violation('R-AR-INVOICE', `Invoice ${event.data.invoiceId} is settled: there is nothing to escalate.`, { invoiceId: event.data.invoiceId, reason: 'settled' });
       if (event.occurredAt < invoice.dueAt) return violation('R-AR-INVOICE', `Invoice ${event.data.invoiceId} is not overdue before ${invoice.dueAt}: escalate only overdue invoices.`, { invoiceId: event.data.invoiceId, dueAt: invoice.dueAt, reason: 'not-due' });
@@ -402,7 +403,7 @@ export const paymentWithinInvoice: ContractRule = {
   on: ['PaymentReceived'],
   check(before, event) {
     if (event.type !== 'PaymentReceived') return undefined;
-    const invoice = before.invoices[event.data.invoiceId];
+    const invoice = entryOf(before.invoices, event.data.invoiceId);
     if (invoice === undefined) return violation('R-AR-PAYMENT', `There is no invoice ${event.data.invoiceId}: a payment settles an issued invoice.`, { invoiceId: event.data.invoiceId });
     if (event.data.amountMinor > invoiceOpenAmount(invoice)) {
       return violation('R-AR-PAYMENT', `The payment of ${event.data.amountMinor} exceeds the ${invoiceOpenAmount(invoice)} still open on invoice ${event.data.invoiceId}.`, { invoiceId: event.data.invoiceId, openMinor: invoiceOpenAmount(invoice) });
@@ -418,7 +419,7 @@ export const writeOffApproved: ContractRule = {
   check(before, event, { refs }) {
     if (event.type !== 'BadDebtWrittenOff') return undefined;
     const { invoiceId, amountMinor, approvedBy } = event.data;
-    const invoice = before.invoices[invoiceId];
+    const invoice = entryOf(before.invoices, invoiceId);
     if (invoice === undefined) return violation('R-AR-WRITEOFF', `There is no invoice ${invoiceId} to write off.`, { invoiceId, reason: 'unknown' });
     if (event.occurredAt < invoice.dueAt) return violation('R-AR-WRITEOFF', `Invoice ${invoiceId} is not past due before ${invoice.dueAt}: only overdue receivables are written off.`, { invoiceId, dueAt: invoice.dueAt, reason: 'not-due' });
     if (amountMinor > invoiceOpenAmount(invoice)) return violation('R-AR-WRITEOFF', `Writing off ${amountMinor} exceeds the ${invoiceOpenAmount(invoice)} still open on invoice ${invoiceId}.`, { invoiceId, openMinor: invoiceOpenAmount(invoice), reason: 'amount' });

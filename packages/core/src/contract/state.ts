@@ -1,3 +1,4 @@
+import { entryOf } from '@dealbook/eventsourcing';
 import type { ContractEvent } from './events.js';
 import { contractedByLine, contractTermsHash, contractLineKey, type ContractTerms } from './terms.js';
 
@@ -104,7 +105,7 @@ export function evolveContract(state: ContractState, event: ContractEvent): Cont
     case 'PaymentReceived':
     case 'InvoiceEscalated':
     case 'BadDebtWrittenOff': {
-      const invoice = state.invoices[event.data.invoiceId];
+      const invoice = entryOf(state.invoices, event.data.invoiceId);
       if (invoice === undefined) return state;
       const changed: ContractInvoiceState =
         event.type === 'PaymentReceived'
@@ -129,7 +130,7 @@ export const invoiceOpenAmount = (invoice: ContractInvoiceState): number => invo
 /** Units still to deliver per line key (0 or more; keys of the current terms only). */
 export function contractUndeliveredByLine(state: ContractState): Readonly<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const [key, contracted] of Object.entries(contractedByLine(state.terms?.lines ?? []))) out[key] = contracted - (state.deliveredByLine[key] ?? 0);
+  for (const [key, contracted] of Object.entries(contractedByLine(state.terms?.lines ?? []))) out[key] = contracted - (entryOf(state.deliveredByLine, key) ?? 0);
   return out;
 }
 

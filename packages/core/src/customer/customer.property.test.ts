@@ -32,9 +32,10 @@ const HOUR = 60 * MINUTE;
 const rep = (status: RepState['status']): RepState => ({ status, role: 'representative', regions: [], certifications: {}, reports: {} });
 /** r-1, r-2 active; r-3 departing (may visit, may not get new customers); r-4 departed. */
 const reps = { 'r-1': rep('active'), 'r-2': rep('active'), 'r-3': rep('departing'), 'r-4': rep('departed') };
-const repIdArb = fc.constantFrom('r-1', 'r-1', 'r-2', 'r-2', 'r-3', 'r-4');
-const complaintIdArb = fc.constantFrom('q-1', 'q-2');
-const returnIdArb = fc.constantFrom('rv-1', 'rv-2');
+// `toString` is a rep nobody hired; complaint and return-visit ids may be names every object inherits.
+const repIdArb = fc.constantFrom('r-1', 'r-1', 'r-2', 'r-2', 'r-3', 'r-4', 'toString');
+const complaintIdArb = fc.constantFrom('q-1', 'q-2', 'constructor');
+const returnIdArb = fc.constantFrom('rv-1', 'rv-2', '__proto__');
 
 /** A command body (no envelope, no times yet); `lagHours` / `dueHours` are relative to the recording instant. */
 const bodyArb = fc.oneof(

@@ -1,3 +1,4 @@
+import { entryOf } from '@dealbook/eventsourcing';
 import { violation, type Rule } from '../rules.js';
 import { checkRepActive } from '../shared-rules.js';
 import type { CustomerAggregateRefs } from './commands.js';
@@ -76,7 +77,7 @@ export const customerNumberUnique: CustomerRule = {
   on: ['CustomerRegistered'],
   check(_before, event, { refs }) {
     if (event.type !== 'CustomerRegistered' || refs.customerNumbers === undefined) return undefined;
-    const holder = refs.customerNumbers[event.data.customerNumber];
+    const holder = entryOf(refs.customerNumbers, event.data.customerNumber);
     if (holder !== undefined && holder !== event.data.customerId) {
       return violation('R-CUST-NUMBER', `Customer number ${event.data.customerNumber} already belongs to customer ${holder}: choose another number.`, { customerNumber: event.data.customerNumber, customerId: holder });
     }
@@ -112,10 +113,10 @@ export const returnVisitFlow: CustomerRule = {
   on: ['ReturnVisitScheduled', 'ReturnVisitCompleted'],
   check(before, event) {
     if (event.type === 'ReturnVisitScheduled') {
-      if (before.returnVisits[event.data.visitId] !== undefined) return violation('R-VISIT-RETURN', `Return visit ${event.data.visitId} is already scheduled: use a new id.`, { visitId: event.data.visitId });
+      if (entryOf(before.returnVisits, event.data.visitId) !== undefined) return violation('R-VISIT-RETURN', `Return visit ${event.data.visitId} is already scheduled: use a new id.`, { visitId: event.data.visitId });
       if (event.data.dueAt <= event.occurredAt) return violation('R-VISIT-RETURN', `A return visit must be due after it is scheduled (${event.occurredAt}), not at ${event.data.dueAt}.`, { dueAt: event.data.dueAt });
     } else if (event.type === 'ReturnVisitCompleted') {
-      const visit = before.returnVisits[event.data.visitId];
+      const visit = entryOf(before.returnVisits, event.data.visitId);
       if (visit === undefined) return violation('R-VISIT-RETURN', `No return visit ${event.data.visitId} is scheduled: schedule it, or record the visit without returnVisitId.`, { visitId: event.data.visitId });
       if (visit.completedAt !== undefined) return violation('R-VISIT-RETURN', `Return visit ${event.data.visitId} was already completed at ${visit.completedAt}.`, { visitId: event.data.visitId, completedAt: visit.completedAt });
     }
@@ -133,13 +134,13 @@ export const complaintFlow: CustomerRule = {
   on: ['ComplaintReceived', 'ComplaintForwarded', 'ComplaintResolved', 'ComplaintClosed'],
   check(before, event) {
     if (event.type === 'ComplaintReceived') {
-      const existing = before.complaints[event.data.complaintId];
+      const existing = entryOf(before.complaints, event.data.complaintId);
       if (existing !== undefined) return violation('R-COMPLAINT-FLOW', `Complaint ${event.data.complaintId} was already received (now ${existing.stage}): a new complaint needs a new id.`, { complaintId: event.data.complaintId, stage: existing.stage });
       return undefined;
     }
     if (event.type !== 'ComplaintForwarded' && event.type !== 'ComplaintResolved' && event.type !== 'ComplaintClosed') return undefined;
     const { complaintId } = event.data;
-    const complaint = before.complaints[complaintId];
+    const complaint = entryOf(before.complaints, complaintId);
     const needs = complaintNeeds[event.type];
     if (complaint === undefined) return violation('R-COMPLAINT-FLOW', `No complaint ${complaintId} was received: receive it first.`, { complaintId });
     if (complaint.stage !== needs) {
@@ -159,7 +160,7 @@ export const customerTimeOrder: CustomerRule = {
         if (event.occurredAt > recordedAt) return violation('R-TIME-ORDER', `The visit time ${event.occurredAt} is after its recording (${recordedAt}): record visits once they have happened.`, { visitedAt: event.occurredAt, recordedAt });
         return undefined;
       case 'ReturnVisitCompleted': {
-        const visit = before.returnVisits[event.data.visitId];
+        const visit = entryOf(before.returnVisits, event.data.visitId);
         if (visit !== undefined && event.occurredAt < visit.scheduledAt) {
           return violation('R-TIME-ORDER', `Return visit ${event.data.visitId} was scheduled at ${visit.scheduledAt}; a visit at ${event.occurredAt} cannot complete it.`, { scheduledAt: visit.scheduledAt, visitedAt: event.occurredAt });
         }
@@ -168,7 +169,7 @@ export const customerTimeOrder: CustomerRule = {
       case 'ComplaintForwarded':
       case 'ComplaintResolved':
       case 'ComplaintClosed': {
-        const complaint = before.complaints[event.data.complaintId];
+        const complaint = entryOf(before.complaints, event.data.complaintId);
         if (complaint !== undefined && event.occurredAt < complaint.stageAt) {
           return violation('R-TIME-ORDER', `Complaint ${event.data.complaintId} became ${complaint.stage} at ${complaint.stageAt}; its next step cannot occur earlier (${event.occurredAt}).`, { complaintId: event.data.complaintId, stageAt: complaint.stageAt });
         }

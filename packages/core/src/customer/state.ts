@@ -1,3 +1,4 @@
+import { entryOf } from '@dealbook/eventsourcing';
 import type { CustomerClass } from '../domain-terms.js';
 import type { CustomerContact, CustomerEvent } from './events.js';
 
@@ -71,7 +72,7 @@ function definedOnly<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], u
 const later = (a: string | undefined, b: string): string => (a === undefined || b > a ? b : a);
 
 function withComplaint(state: CustomerState, complaintId: string, change: (c: ComplaintState) => ComplaintState): CustomerState {
-  const current = state.complaints[complaintId];
+  const current = entryOf(state.complaints, complaintId);
   return current === undefined ? state : { ...state, complaints: { ...state.complaints, [complaintId]: change(current) } };
 }
 
@@ -105,7 +106,7 @@ export function evolveCustomer(state: CustomerState, event: CustomerEvent): Cust
     case 'ReturnVisitScheduled':
       return { ...state, returnVisits: { ...state.returnVisits, [event.data.visitId]: { scheduledAt: event.occurredAt, dueAt: event.data.dueAt } } };
     case 'ReturnVisitCompleted': {
-      const visit = state.returnVisits[event.data.visitId];
+      const visit = entryOf(state.returnVisits, event.data.visitId);
       return visit === undefined ? state : { ...state, returnVisits: { ...state.returnVisits, [event.data.visitId]: { ...visit, completedAt: event.occurredAt } } };
     }
     case 'ComplaintReceived':

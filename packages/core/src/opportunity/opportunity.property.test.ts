@@ -81,7 +81,7 @@ const draftArb: fc.Arbitrary<Draft> = fc.oneof(
     arbitrary: fc
       .record({
         type: fc.constant('IssueQuote' as const),
-        quoteId: fc.constantFrom('q-1', 'q-2', 'q-3'),
+        quoteId: fc.constantFrom('q-1', 'q-2', 'hasOwnProperty'),
         lines: fc.array(fc.record({ productLine: fc.constantFrom(...lines, ...lines, 'fibre'), quantity: fc.integer({ min: 1, max: 50 }), unitPriceMinor: fc.integer({ min: 0, max: 1_000_000 }) }, { noNullPrototype: true }), { minLength: 1, maxLength: 3 }),
         validHours: fc.integer({ min: -2, max: 720 }),
       })

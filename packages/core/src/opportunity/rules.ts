@@ -1,3 +1,4 @@
+import { entryOf } from '@dealbook/eventsourcing';
 import { violation, type Rule } from '../rules.js';
 import { checkRepActive } from '../shared-rules.js';
 import type { OpportunityAggregateRefs } from './commands.js';
@@ -115,7 +116,7 @@ export const openOnlyQualified: OpportunityRule = {
     if (before.customerId !== undefined && before.customerId !== customerId) {
       return violation('R-LEAD-QUALIFY', `The lead was captured for customer ${before.customerId}, not ${customerId}: open it for that customer or capture a new lead.`, { reason: 'customer-mismatch', leadCustomerId: before.customerId, customerId });
     }
-    if (refs.customers !== undefined && refs.customers[customerId]?.registered !== true) {
+    if (refs.customers !== undefined && entryOf(refs.customers, customerId)?.registered !== true) {
       return violation('R-LEAD-QUALIFY', `There is no registered customer ${customerId}: register the customer before opening an opportunity for them.`, { reason: 'unknown-customer', customerId });
     }
     return undefined;
@@ -204,7 +205,7 @@ export const quoteValid: OpportunityRule = {
     if (before.stage !== 'quotation' && before.stage !== 'negotiation') {
       return violation('R-OPP-QUOTE', `Quotes are issued in the quotation or negotiation stage, and the opportunity is in ${String(before.stage)}: move it to quotation first.`, { stage: before.stage, reason: 'stage' });
     }
-    if (before.quotes[quoteId] !== undefined) return violation('R-OPP-QUOTE', `Quote ${quoteId} was already issued: use a new quote id.`, { quoteId, reason: 'duplicate' });
+    if (entryOf(before.quotes, quoteId) !== undefined) return violation('R-OPP-QUOTE', `Quote ${quoteId} was already issued: use a new quote id.`, { quoteId, reason: 'duplicate' });
     const outside = [...new Set(lines.map((l) => l.productLine))].filter((p) => !before.productLines.includes(p));
     if (outside.length > 0) {
       return violation('R-OPP-QUOTE', `The opportunity is for ${before.productLines.join(', ')}, not ${outside.join(', ')}: quote its product lines, or capture a new lead for the others.`, { productLines: outside, reason: 'product-line' });

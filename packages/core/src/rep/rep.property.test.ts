@@ -12,7 +12,8 @@ import type { RepStatus } from './state.js';
 const decider = createRepDecider(createPolicyTimeline([definePolicy()]));
 const BASE = Date.UTC(2026, 0, 1);
 const DAY = 86_400_000;
-const lines = ['power-cable', 'control-cable'];
+// Product lines are free text: `constructor` is one.
+const lines = ['power-cable', 'control-cable', 'constructor'];
 const months = ['2025-12-01', '2026-01-01', '2026-02-01', '2026-03-01'];
 
 /** Commands for rep r-1 at a random day of 2026's first quarter (mostly plausible, some not). */

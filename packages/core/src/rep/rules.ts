@@ -1,3 +1,4 @@
+import { entryOf } from '@dealbook/eventsourcing';
 import { periodBounds } from '../periods.js';
 import { violation, type Rule } from '../rules.js';
 import type { RepAggregateRefs } from './commands.js';
@@ -39,7 +40,7 @@ export const repLifecycle: RepRule = {
       return violation('R-REP-STATE', `The rep already has the role ${event.data.role}.`, { role: before.role });
     }
     if (event.type === 'RepCertificationSuspended' || event.type === 'RepCertificationRevoked') {
-      const cert = before.certifications[event.data.productLine];
+      const cert = entryOf(before.certifications, event.data.productLine);
       if (cert === undefined || cert.revoked || (event.type === 'RepCertificationSuspended' && cert.suspended)) {
         return violation('R-REP-STATE', `The rep holds no ${event.type === 'RepCertificationSuspended' ? 'unsuspended' : 'unrevoked'} certification for ${event.data.productLine}.`, { productLine: event.data.productLine });
       }
@@ -75,11 +76,11 @@ export const reportFlow: RepRule = {
   on: ['SalesReportSubmitted', 'SalesReportReviewed'],
   check(before, event) {
     if (event.type === 'SalesReportSubmitted') {
-      if (before.reports[event.data.period.start] !== undefined) {
+      if (entryOf(before.reports, event.data.period.start) !== undefined) {
         return violation('R-REP-REPORT-FLOW', `The report for the month starting ${event.data.period.start} was already submitted.`);
       }
     } else if (event.type === 'SalesReportReviewed') {
-      const report = before.reports[event.data.period.start];
+      const report = entryOf(before.reports, event.data.period.start);
       if (report === undefined) return violation('R-REP-REPORT-FLOW', `No report was submitted for the month starting ${event.data.period.start}: nothing to review.`);
       if (report.reviewed) return violation('R-REP-REPORT-FLOW', `The report for the month starting ${event.data.period.start} was already reviewed.`);
       if (event.data.reviewerId === before.repId) return violation('R-REP-REPORT-FLOW', 'A rep cannot review their own report: the manager reviews it.');

@@ -1,3 +1,4 @@
+import { entryOf } from '@dealbook/eventsourcing';
 import type { RepRole } from '../domain-terms.js';
 import type { RepEvent } from './events.js';
 
@@ -38,7 +39,7 @@ export function evolveRep(state: RepState, event: RepEvent): RepState {
       return { ...state, certifications: { ...state.certifications, [event.data.productLine]: { validUntil: event.data.validUntil, suspended: false, revoked: false } } };
     case 'RepCertificationSuspended':
     case 'RepCertificationRevoked': {
-      const current = state.certifications[event.data.productLine];
+      const current = entryOf(state.certifications, event.data.productLine);
       if (current === undefined) return state;
       const change = event.type === 'RepCertificationSuspended' ? { suspended: true } : { revoked: true };
       return { ...state, certifications: { ...state.certifications, [event.data.productLine]: { ...current, ...change } } };
@@ -46,7 +47,7 @@ export function evolveRep(state: RepState, event: RepEvent): RepState {
     case 'SalesReportSubmitted':
       return { ...state, reports: { ...state.reports, [event.data.period.start]: { submittedAt: event.occurredAt, reviewed: false } } };
     case 'SalesReportReviewed': {
-      const report = state.reports[event.data.period.start];
+      const report = entryOf(state.reports, event.data.period.start);
       return report === undefined ? state : { ...state, reports: { ...state.reports, [event.data.period.start]: { ...report, reviewed: true } } };
     }
     case 'RepDepartureRequested':
@@ -63,6 +64,6 @@ export function evolveRep(state: RepState, event: RepEvent): RepState {
 
 /** Does the rep hold a valid, unsuspended, unrevoked certification for a product line at an instant? (R-REP-CERT) */
 export function isCertifiedAt(state: RepState, productLine: string, at: string): boolean {
-  const c = state.certifications[productLine];
+  const c = entryOf(state.certifications, productLine);
   return c !== undefined && !c.suspended && !c.revoked && at < c.validUntil;
 }
