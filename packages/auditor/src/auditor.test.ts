@@ -111,6 +111,19 @@ describe('the auditor on generated histories', () => {
   });
 });
 
+describe('event types are names', () => {
+  it('an event of type constructor or toString is an unknown type (A-UNKNOWN-TYPE), not a crash', () => {
+    const auditor = createAuditor();
+    const base = { schemaVersion: 1, metadata: { commandId: 'c', correlationId: 'c', causationId: 'c', actorId: 'a' }, occurredAt: '2026-01-01T00:00:00.000Z', recordedAt: '2026-01-01T00:00:00.000Z', data: {} };
+    ['constructor', 'toString'].forEach((type, i) =>
+      auditor.record({ ...base, eventId: `00000000-0000-4000-8000-00000000000${i + 1}`, streamId: `customer-c${i}`, streamVersion: 0, type, prevHash: '0'.repeat(64), hash: 'f'.repeat(64) }, { line: i + 1 }),
+    );
+    const codes = auditor.finish().findings.map((f) => [f.code, f.line]);
+    expect(codes).toContainEqual(['A-UNKNOWN-TYPE', 1]);
+    expect(codes).toContainEqual(['A-UNKNOWN-TYPE', 2]);
+  });
+});
+
 describe('open complaints', () => {
   it('customer a/b with complaint c and customer a with complaint b/c are two complaints, each named by its own id', () => {
     const auditor = createAuditor({ readModels: false });

@@ -2,6 +2,7 @@ import { isValidSalesPayload, policyTimelineOf, salesEventSchemas, type PolicyOp
 import {
   applyEvents,
   computeEventHash,
+  entryOf,
   eventEnvelopeSchema,
   formatPath,
   isIsoTimestamp,
@@ -200,7 +201,7 @@ export function createAuditor(options: AuditorOptions = {}): Auditor {
   };
 
   const payload = (event: EventEnvelope, line: number | undefined): SalesEventEnvelope | undefined => {
-    const schema = (salesEventSchemas as Record<string, (typeof salesEventSchemas)[SalesEventType] | undefined>)[event.type];
+    const schema = entryOf(salesEventSchemas as Record<string, (typeof salesEventSchemas)[SalesEventType]>, event.type);
     if (schema === undefined) {
       auditFinding('A-UNKNOWN-TYPE', `Unknown event type "${event.type}" in ${event.streamId}: it is not in the dealbook catalogue.`, whereOf(event, line));
       return undefined;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventEnvelope, NewEvent } from './envelope.js';
 import type { EventStore } from './event-store.js';
 import { createInMemoryEventStore } from './in-memory-event-store.js';
-import { defineProjection } from './projection.js';
+import { applyEvents, defineProjection } from './projection.js';
 import { buildProjection, createInMemoryCheckpointStore, createProjectionRunner } from './projection-runner.js';
 import { createUpcasterRegistry } from './upcasters.js';
 
@@ -172,5 +172,30 @@ describe('projection runtime', () => {
     await expect(buildProjection(store, balances, { asOf: '2026-01-01' })).rejects.toThrow(/asOf/);
     expect(() => defineProjection({ name: '', version: 1, initialState: () => 0, handlers: {} })).toThrow(/name/);
     expect(() => defineProjection({ name: 'x', version: 0, initialState: () => 0, handlers: {} })).toThrow(/version/);
+  });
+});
+
+describe('event types are names', () => {
+  const record = (type: string, position: number) => ({ position, event: { type, streamId: 'account-1', streamVersion: position - 1, data: { amountMinor: 5 } } as unknown as EventEnvelope });
+  const inherited = Object.getOwnPropertyNames(Object.prototype);
+
+  it('an event whose type is a name every object inherits finds no handler, with defineProjection or without (property)', () => {
+    const plain = { name: 'plain', version: 1, initialState: () => ({ byStream: {}, events: 0 }), handlers: { Deposited: balances.handlers.Deposited! }, eventTypes: ['Deposited'] };
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('Deposited', ...inherited), { maxLength: 12 }), (types) => {
+        const records = types.map((t, i) => record(t, i + 1));
+        const deposits = types.filter((t) => t === 'Deposited').length;
+        for (const projection of [balances, plain]) {
+          const state = applyEvents(projection, projection.initialState(), records);
+          expect(state).toEqual({ byStream: deposits === 0 ? {} : { 'account-1': 5 * deposits }, events: deposits });
+        }
+      }),
+    );
+  });
+
+  it('defineProjection keeps its handlers in a frozen table without a prototype', () => {
+    expect(Object.getPrototypeOf(balances.handlers)).toBeNull();
+    expect(Object.isFrozen(balances.handlers)).toBe(true);
+    expect(Object.keys(balances.handlers)).toEqual(['Deposited', 'Withdrawn']);
   });
 });

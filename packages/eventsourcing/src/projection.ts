@@ -43,7 +43,29 @@ export function defineProjection<State, E extends EventEnvelope = EventEnvelope>
   }
   if (typeof definition.initialState !== 'function') throw new TypeError(`defineProjection(${definition.name}): initialState must be a function returning a fresh state`);
   const eventTypes = Object.keys(definition.handlers).filter((t) => typeof (definition.handlers as Record<string, unknown>)[t] === 'function');
-  return Object.freeze({ ...definition, eventTypes: Object.freeze(eventTypes) });
+  return Object.freeze({ ...definition, handlers: handlerTable(definition.handlers), eventTypes: Object.freeze(eventTypes) });
+}
+
+/**
+ * The handlers as a frozen table without a prototype: an event type is any
+ * text, and one named `toString` or `constructor` must find no handler rather
+ * than what every object inherits.
+ */
+function handlerTable<H extends object>(handlers: H): H {
+  if (Object.getPrototypeOf(handlers) === null && Object.isFrozen(handlers)) return handlers;
+  const table = Object.create(null) as Record<string, unknown>;
+  for (const type of Object.keys(handlers)) table[type] = (handlers as Record<string, unknown>)[type];
+  return Object.freeze(table) as H;
+}
+
+// Projections made without defineProjection (a plain object of the same shape) get their table once.
+const tables = new WeakMap<object, Readonly<Record<string, unknown>>>();
+function handlersOf(projection: { readonly handlers: object }): Readonly<Record<string, unknown>> {
+  const handlers = projection.handlers;
+  if (Object.getPrototypeOf(handlers) === null) return handlers as Readonly<Record<string, unknown>>;
+  let table = tables.get(handlers);
+  if (table === undefined) tables.set(handlers, (table = handlerTable(handlers) as Readonly<Record<string, unknown>>));
+  return table;
 }
 
 /**
@@ -58,7 +80,7 @@ export function applyEvents<State, E extends EventEnvelope>(
   upcasters: UpcasterRegistry = noUpcasters,
   asOf?: string,
 ): State {
-  const handlers = projection.handlers as Readonly<Record<string, ProjectionHandler<State, EventEnvelope> | undefined>>;
+  const handlers = handlersOf(projection) as Readonly<Record<string, ProjectionHandler<State, EventEnvelope> | undefined>>;
   // The empty registry returns every event as it is: no call per event for it.
   const upcast = upcasters === noUpcasters ? undefined : upcasters;
   let s = state;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { DomainError, foldEvents, type Decider } from '@dealbook/eventsourcing';
+import { DomainError, entryOf, foldEvents, type Decider } from '@dealbook/eventsourcing';
 
 /** Anything with a zod-like `safeParse` (the testing kit does not depend on zod). */
 export interface SchemaLike {
@@ -60,7 +60,7 @@ export function assertDeciderModel<Command, Event extends { readonly type: strin
         }
         assert.deepStrictEqual(state, snapshot, 'decide must not mutate the state');
         for (const event of events) {
-          const schema = eventSchemas[event.type];
+          const schema = entryOf(eventSchemas, event.type);
           assert.ok(schema !== undefined, `no schema for emitted event type ${event.type}`);
           const parsed = schema.safeParse(event.data);
           assert.ok(parsed.success, `${event.type} does not pass its schema: ${JSON.stringify(event.data)} ${String(parsed.error ?? '')}`);
